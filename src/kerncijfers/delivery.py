@@ -1,0 +1,467 @@
+"""Read one DUO delivery: the folder `data/raw/<peildatum>/`, one file per table.
+
+Everything an analyst can get wrong in a file is caught here, before any rule
+runs: encoding, separator, header, empty rows, Excel artefacts and cell types.
+The row numbers in messages are the ones the analyst sees in Excel or an
+editor (the header is row 1), and every table is indexed by them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from kerncijfers.errors import DeliveryError, refuse
+from kerncijfers.schema import TABLES, Table
+
+MANIFEST = "SHA256SUMS"
+#: Files in a delivery folder that are not tables.
+NON_TABLE_FILES = {MANIFEST, "README.md", "LEESMIJ.md"}
+SUFFIXES = (".csv", ".xlsx")
+#: A DUO table is a few KB. Anything far larger is a wrong file; refuse before reading it.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 10_000
+#: How far down an Excel sheet we look for a header that was pushed down by title rows.
+HEADER_SEARCH_ROWS = 10
+
+PEILDATUM_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+INT_RE = re.compile(r"^-?\d+$")
+DECIMAL_RE = re.compile(r"^-?\d+(\.\d+)?$")
+THOUSANDS_RE = re.compile(r"^-?\d{1,3}([.,]\d{3})+$")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A parsed delivery: its peildatum, folder and tables by name."""
+
+    peildatum: dt.date
+    folder: Path
+    tables: dict[str, pd.DataFrame]
+    files: dict[str, Path]
+
+
+# --- the folder -----------------------------------------------------------------
+
+
+def parse_peildatum(name: str, *, today: dt.date | None = None, where: str | None = None) -> dt.date:
+    """The peildatum a folder name stands for; refuses names that are not a past date."""
+    where = where or name
+    if not PEILDATUM_RE.match(name):
+        raise refuse(
+            where, "folder-is-peildatum", f"folder name {name!r} is not a peildatum",
+            "Name the folder after the delivery's peildatum as YYYY-MM-DD, e.g. data/raw/2024-05-01/.",
+        )
+    try:
+        peildatum = dt.date.fromisoformat(name)
+    except ValueError:
+        raise refuse(
+            where, "folder-is-peildatum", f"folder name {name!r} is not a valid date",
+            "Check the day and month: the folder must be named YYYY-MM-DD.",
+        ) from None
+    today = today or dt.date.today()
+    if peildatum > today:
+        raise refuse(
+            where, "peildatum-not-in-future", f"peildatum {name} lies in the future (today is {today.isoformat()})",
+            "A delivery describes a past reference date: check the folder name.",
+        )
+    return peildatum
+
+
+def list_peildata(raw_dir: Path) -> list[str]:
+    """The delivery folders under `raw_dir`, oldest first. Non-date names are included so they get refused."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise refuse(str(raw_dir), "raw-dir-exists", "the data folder does not exist", "Pass --data-dir pointing at a folder with raw/.")
+    return sorted(p.name for p in raw_dir.iterdir() if p.is_dir() or p.is_symlink())
+
+
+def table_files(folder: Path, raw_dir: Path) -> dict[str, Path]:
+    """The table files in a delivery folder, by table name, refusing anything unsafe or unknown."""
+    found: dict[str, Path] = {}
+    root = raw_dir.resolve()
+    if folder.is_symlink() or not folder.resolve().is_relative_to(root):
+        raise refuse(
+            shown_path(folder, raw_dir), "no-symlinks", "the delivery folder is a symbolic link or lies outside data/raw/",
+            "Copy the delivery's files into a real folder under data/raw/.",
+        )
+    for path in sorted(folder.iterdir()):
+        shown = shown_path(path, raw_dir)
+        if path.name in NON_TABLE_FILES or path.name.startswith("."):
+            continue
+        if path.is_symlink() or not path.resolve().is_relative_to(root):
+            raise refuse(
+                shown, "no-symlinks", "file is a symbolic link or points outside data/raw/",
+                "Copy the file itself into the delivery folder; links are not accepted.",
+            )
+        if path.is_dir():
+            raise refuse(shown, "flat-folder", "a delivery folder holds no subfolders", "Move the table files directly into the peildatum folder.")
+        stem, suffix = path.stem, path.suffix.lower()
+        if suffix not in SUFFIXES:
+            raise refuse(
+                shown, "known-format", f"unsupported file type {suffix or '(none)'!r}",
+                "Deliver each table as .csv (comma or semicolon, UTF-8 or Windows-1252) or .xlsx.",
+            )
+        if stem not in TABLES:
+            raise refuse(
+                shown, "known-table", f"{stem!r} is not a known table",
+                f"Name the file after its table: one of {', '.join(sorted(TABLES))}.",
+            )
+        if stem in found:
+            raise refuse(
+                shown, "one-file-per-table", f"table {stem} is delivered twice ({found[stem].name} and {path.name})",
+                "Keep one file per table in a delivery.",
+            )
+        found[stem] = path
+    if not found:
+        raise refuse(
+            shown_path(folder, raw_dir), "delivery-not-empty", "the delivery folder holds no table files",
+            "Put at least one table file in it, or remove the folder.",
+        )
+    return found
+
+
+def shown_path(path: Path, raw_dir: Path) -> str:
+    """The path of a raw file as messages show it: data/raw/<peildatum>/<file>."""
+    rel = path.relative_to(raw_dir)
+    return (Path(raw_dir.parent.name) / raw_dir.name / rel).as_posix()
+
+
+# --- the manifest -----------------------------------------------------------------
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_manifest(folder: Path) -> dict[str, str] | None:
+    """The `SHA256SUMS` of a delivery folder (sha256sum format), or None if it has none yet."""
+    path = folder / MANIFEST
+    if not path.exists():
+        return None
+    entries = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        digest, _, name = line.partition("  ")
+        entries[name.lstrip("*")] = digest
+    return entries
+
+
+def manifest_text(files: dict[str, Path]) -> str:
+    """The manifest for `files`, sorted by name, as `sha256sum` writes it."""
+    return "".join(f"{sha256(p)}  {p.name}\n" for p in sorted(files.values(), key=lambda p: p.name))
+
+
+def check_manifest(folder: Path, files: dict[str, Path], raw_dir: Path) -> bool:
+    """Refuse a delivery whose files differ from its manifest. Returns whether a manifest exists."""
+    manifest = read_manifest(folder)
+    if manifest is None:
+        return False
+    names = {p.name for p in files.values()}
+    for name, path in sorted((p.name, p) for p in files.values()):
+        if name not in manifest:
+            raise refuse(
+                shown_path(path, raw_dir), "manifest-complete", f"file is not listed in {MANIFEST}",
+                "A registered delivery does not change. Put a re-delivery in its own peildatum folder, "
+                f"or, after review, remove {MANIFEST} so the next build registers the folder again.",
+            )
+        actual = sha256(path)
+        if actual != manifest[name]:
+            raise refuse(
+                shown_path(path, raw_dir), "manifest-checksum",
+                f"file changed after it was validated: sha256 {actual[:12]}… differs from {manifest[name][:12]}… in {MANIFEST}",
+                "Restore the original file (git checkout or the DUO e-mail). A genuine re-delivery needs a "
+                f"reviewed change: replace the file and remove {MANIFEST}.",
+            )
+    for name in sorted(set(manifest) - names):
+        raise refuse(
+            shown_path(folder / name, raw_dir), "manifest-complete", f"file listed in {MANIFEST} is missing",
+            "Restore the file; a registered delivery must keep all its files.",
+        )
+    return True
+
+
+# --- one file -------------------------------------------------------------------
+
+
+def read_table(path: Path, table: Table, *, shown: str | None = None) -> pd.DataFrame:
+    """Read one table file into typed columns, indexed by the row number the analyst sees."""
+    shown = shown or path.name
+    size = path.stat().st_size
+    if size == 0:
+        raise refuse(shown, "file-not-empty", "the file is empty", "Export the table again; the file has no header and no rows.")
+    if size > MAX_FILE_BYTES:
+        raise refuse(
+            shown, "file-size", f"the file is {size / 1024 / 1024:.1f} MB, far larger than any DUO table",
+            f"Check that this is the right file; a table file may be at most {MAX_FILE_BYTES // 1024 // 1024} MB.",
+        )
+    if path.suffix.lower() == ".xlsx":
+        cells, kinds = _read_xlsx_cells(path, shown)
+    else:
+        cells, kinds = _read_csv_cells(path, shown), None
+    return _to_frame(cells, kinds, table, shown)
+
+
+def _decode(raw: bytes, shown: str) -> str:
+    if raw.startswith(b"\xff\xfe") or raw.startswith(b"\xfe\xff"):
+        raise refuse(shown, "encoding", "the file is UTF-16 encoded", "Save it as CSV UTF-8 (Excel: 'CSV UTF-8 (door komma's gescheiden)').")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Excel's plain "CSV" on a Dutch Windows machine writes Windows-1252.
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise refuse(
+            shown, "encoding", f"the file is neither UTF-8 nor Windows-1252 (byte {raw[exc.start]:#04x} at offset {exc.start})",
+            "Save it as CSV UTF-8.",
+        ) from None
+
+
+def _read_csv_cells(path: Path, shown: str) -> list[list[str]]:
+    text = _decode(path.read_bytes(), shown)
+    lines = text.splitlines()
+    first = next((ln for ln in lines if ln.strip()), "")
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t", "|")}
+    sep = max(counts, key=lambda s: counts[s])
+    if sep not in (",", ";") or counts[sep] == 0:
+        raise refuse(
+            shown, "separator", "cannot find a comma or semicolon between the column names",
+            "Separate columns with a comma or a semicolon (Excel: save as CSV).",
+            row=1, value=first[:60],
+        )
+    import csv
+
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
+        raise refuse(shown, "file-size", f"the file has {len(rows)} rows, far more than any DUO table", "Check that this is the right file.")
+    return rows
+
+
+def _read_xlsx_cells(path: Path, shown: str) -> tuple[list[list[str]], list[list[str]]]:
+    import warnings
+
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(path, read_only=False, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise refuse(shown, "xlsx-readable", f"the workbook cannot be opened ({type(exc).__name__})", "Save it again from Excel as .xlsx.") from None
+    ws = wb.worksheets[0]
+    if len(wb.worksheets) > 1:
+        raise refuse(
+            shown, "xlsx-one-sheet", f"the workbook has {len(wb.worksheets)} sheets ({', '.join(wb.sheetnames)})",
+            "Keep one sheet per table file.",
+        )
+    if ws.merged_cells.ranges:
+        first = sorted(str(r) for r in ws.merged_cells.ranges)[0]
+        raise refuse(shown, "xlsx-no-merged-cells", f"the sheet has merged cells ({first})", "Unmerge the cells and put one value in each cell.")
+    if ws.max_row > MAX_ROWS + HEADER_SEARCH_ROWS:
+        raise refuse(shown, "file-size", f"the sheet has {ws.max_row} rows, far more than any DUO table", "Check that this is the right file.")
+    cells, kinds = [], []
+    for row in ws.iter_rows():
+        values, types = [], []
+        for cell in row:
+            if cell.data_type == "f":
+                raise refuse(
+                    shown, "xlsx-no-formulas", f"cell {cell.coordinate} holds a formula", "Paste the values only (Excel: Plakken speciaal > Waarden).",
+                    row=cell.row, value=str(cell.value),
+                )
+            v = cell.value
+            if v is None:
+                values.append(""); types.append("empty")
+            elif isinstance(v, bool):
+                values.append(str(v)); types.append("text")
+            elif isinstance(v, (dt.datetime, dt.date)):
+                values.append((v.date() if isinstance(v, dt.datetime) else v).isoformat()); types.append("date")
+            elif isinstance(v, (int, float)):
+                values.append(repr(int(v)) if float(v).is_integer() else repr(v)); types.append("number")
+            else:
+                values.append(str(v)); types.append("text")
+        cells.append(values)
+        kinds.append(types)
+    return cells, kinds
+
+
+def _to_frame(cells: list[list[str]], kinds: list[list[str]] | None, table: Table, shown: str) -> pd.DataFrame:
+    expected = list(table.column_names)
+    header_row = _find_header(cells, expected, shown)
+    header = [c.strip() for c in cells[header_row]]
+    # Trailing empty header cells are an Excel artefact: refuse, naming them.
+    while header and header[-1] == "":
+        raise refuse(
+            shown, "no-empty-columns", f"column {len(header)} has no name", "Delete the empty columns right of the table.",
+            row=header_row + 1,
+        )
+    missing = [c for c in expected if c not in header]
+    extra = [c for c in header if c not in expected]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(missing))
+        if extra:
+            parts.append("unexpected " + ", ".join(extra))
+        raise refuse(
+            shown, "columns-match-contract", "the header does not match the contract: " + "; ".join(parts),
+            f"The header of {table.name} is exactly: {','.join(expected)} (see data/raw/README.md).",
+            row=header_row + 1,
+        )
+    if header != expected:
+        raise refuse(
+            shown, "columns-match-contract", "the columns are in the wrong order",
+            f"Order the columns as: {','.join(expected)}.", row=header_row + 1, value=",".join(header),
+        )
+    body = cells[header_row + 1 :]
+    rows, numbers = [], []
+    for offset, values in enumerate(body):
+        rownum = header_row + 2 + offset
+        padded = list(values) + [""] * (len(expected) - len(values))
+        if any(v.strip() for v in padded[len(expected):]):
+            col = len(expected) + next(i for i, v in enumerate(padded[len(expected):]) if v.strip()) + 1
+            raise refuse(
+                shown, "no-cells-outside-table", f"column {col} has a value but no header; the row may be shifted",
+                "Remove the stray value or move the row's values back under the right headers.",
+                row=rownum, value=padded[col - 1],
+            )
+        if not any(v.strip() for v in padded):
+            raise refuse(
+                shown, "no-empty-rows", "the row is empty", "Delete empty rows inside and below the table.", row=rownum,
+            )
+        rows.append(padded[: len(expected)])
+        numbers.append(rownum)
+    if not rows:
+        raise refuse(shown, "rows-present", "the file has a header but no rows", "Fill in the table or leave the file out of the delivery.")
+    frame = pd.DataFrame(rows, columns=expected, index=pd.Index(numbers, name="row"), dtype=object)
+    return _parse_columns(frame, kinds, header_row, table, shown)
+
+
+def _find_header(cells: list[list[str]], expected: list[str], shown: str) -> int:
+    def normal(row):
+        return [c.strip().lstrip("\ufeff") for c in row]
+
+    for i, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
+        if normal(row)[:1] == expected[:1] or (set(normal(row)) & set(expected)) and len(set(normal(row)) & set(expected)) >= 2:
+            if i > 0:
+                raise refuse(
+                    shown, "header-on-first-row", f"the header is on row {i + 1}, below {i} title or empty row(s)",
+                    f"Delete the rows above the header so that row 1 holds the column names.", row=i + 1,
+                )
+            return i
+    raise refuse(
+        shown, "columns-match-contract", "no header with the contract's column names in the first rows",
+        f"Row 1 must hold the column names: {','.join(expected)} (see data/raw/README.md).",
+        row=1, value=",".join(cells[0])[:80] if cells else "",
+    )
+
+
+def _parse_columns(frame: pd.DataFrame, kinds, header_row: int, table: Table, shown: str) -> pd.DataFrame:
+    out = {}
+    for pos, col in enumerate(table.columns):
+        raw = frame[col.name].map(lambda v: v.strip() if isinstance(v, str) else v)
+        kind_of = (lambda r: kinds[r - 1][pos] if kinds and pos < len(kinds[r - 1]) else "text")
+        values = []
+        for rownum, value in raw.items():
+            values.append(_parse_cell(value, col, rownum, kind_of(rownum) if kinds else None, shown))
+        if col.dtype == "int":
+            out[col.name] = pd.array(values, dtype="Int64")
+        elif col.dtype == "decimal":
+            out[col.name] = pd.array(values, dtype="Float64")
+        elif col.dtype == "date":
+            out[col.name] = pd.array(values, dtype=object)
+        else:
+            out[col.name] = pd.array(values, dtype="string")
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _parse_cell(value: str, col, rownum: int, kind: str | None, shown: str):
+    where = dict(row=rownum, column=col.name, value=value)
+    if value == "":
+        raise refuse(shown, "not-empty", "the cell is empty", f"Fill in {col.name}: {col.description}", **where)
+    if col.dtype == "int":
+        if kind == "text":
+            raise refuse(shown, "number-stored-as-number", "the number is stored as text", "Convert the column to numbers in Excel (Converteren naar getal).", **where)
+        if THOUSANDS_RE.match(value) and not INT_RE.match(value):
+            raise refuse(
+                shown, "no-thousands-separator", "the count has a thousands separator",
+                "Write counts as plain digits without separators, e.g. 51600 (format the column as 'Standaard' in Excel).", **where,
+            )
+        if re.match(r"^-?\d+,\d+$", value):
+            raise refuse(shown, "whole-number", "the value has a decimal comma; counts are whole numbers", "Deliver whole numbers.", **where)
+        if DECIMAL_RE.match(value) and not INT_RE.match(value):
+            raise refuse(shown, "whole-number", "the value is not a whole number", "Counts are whole numbers: check the cell.", **where)
+        if not INT_RE.match(value):
+            raise refuse(shown, "type-int", "the value is not a number", f"{col.name} holds whole numbers ({col.description})", **where)
+        return int(value)
+    if col.dtype == "decimal":
+        if re.match(r"^-?\d+,\d+$", value):
+            raise refuse(shown, "decimal-point", "the value has a decimal comma", "Write decimals with a point, e.g. 34.5.", **where)
+        if not DECIMAL_RE.match(value):
+            raise refuse(shown, "type-decimal", "the value is not a number", f"{col.name} holds a number with a decimal point.", **where)
+        return float(value)
+    if col.dtype == "date":
+        if kind == "number" or re.match(r"^\d{5}(\.0)?$", value):
+            raise refuse(
+                shown, "date-iso", "the date is an Excel serial number", "Format the column as text and write dates as YYYY-MM-DD.", **where,
+            )
+        if not PEILDATUM_RE.match(value):
+            raise refuse(shown, "date-iso", "the date is not written as YYYY-MM-DD", "Write dates as YYYY-MM-DD, e.g. 2023-10-01.", **where)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise refuse(shown, "date-iso", "the date does not exist", "Check day and month.", **where) from None
+    return value
+
+
+# --- the whole delivery -----------------------------------------------------------
+
+
+def read_delivery(raw_dir: Path, peildatum: str, *, today: dt.date | None = None) -> Delivery:
+    """Read every table of `raw_dir/<peildatum>/`, refusing the first structural fault."""
+    raw_dir = Path(raw_dir)
+    folder = raw_dir / peildatum
+    shown_folder = shown_path(folder, raw_dir)
+    date = parse_peildatum(peildatum, today=today, where=shown_folder)
+    files = table_files(folder, raw_dir)
+    check_manifest(folder, files, raw_dir)
+    tables = {}
+    for name, path in files.items():
+        shown = shown_path(path, raw_dir)
+        frame = read_table(path, TABLES[name], shown=shown)
+        wrong = frame[frame["peildatum"] != date]
+        if len(wrong):
+            rownum = int(wrong.index[0])
+            raise refuse(
+                shown, "peildatum-matches-folder", f"the peildatum in the file differs from the folder's ({peildatum})",
+                "Put the file in the folder of its own peildatum, or correct the peildatum column.",
+                row=rownum, column="peildatum", value=str(wrong.iloc[0]["peildatum"]),
+            )
+        tables[name] = frame
+    return Delivery(peildatum=date, folder=folder, tables=tables, files=files)
+
+
+def previous_tables(raw_dir: Path, peildatum: str) -> dict[str, tuple[str, pd.DataFrame]]:
+    """For each table, its most recent earlier delivery: {table: (peildatum, frame)}.
+
+    Used for plausibility checks; reads raw data only, so nothing flows back from a later stage.
+    Deliveries that cannot be read are skipped here: they are refused when validated themselves.
+    """
+    found: dict[str, tuple[str, pd.DataFrame]] = {}
+    for earlier in list_peildata(raw_dir):
+        if earlier >= peildatum or not PEILDATUM_RE.match(earlier):
+            continue
+        try:
+            delivery = read_delivery(raw_dir, earlier)
+        except DeliveryError:
+            continue
+        for name, frame in delivery.tables.items():
+            found[name] = (earlier, frame)
+    return found
