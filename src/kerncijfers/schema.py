@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 # --- shared vocabulary -------------------------------------------------------
 
 #: Wi2021 doelgroepen as the letter names them (section 2).
-DOELGROEPEN_WI2021 = ("asielstatushouder", "gezinsmigrant", "overig", "totaal")
+DOELGROEPEN_WI2021 = ("totaal", "asielstatushouder", "gezinsmigrant", "overig")
 
 #: Wi2013 doelgroepen as Tabel 2 groups them ("Gezin & Overig" is one group).
-DOELGROEPEN_WI2013 = ("asielstatushouder", "gezinsmigrant_overig", "totaal")
+DOELGROEPEN_WI2013 = ("totaal", "asielstatushouder", "gezinsmigrant_overig")
 
 #: Wi2021 indicators DUO delivers (counts of persons).
 INDICATOREN_WI2021 = ("inburgeringsplichtigen", "in_azc", "pip_vastgesteld", "aanbod")

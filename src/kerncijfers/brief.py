@@ -1,0 +1,73 @@
+"""Brief metadata (`briefs.yml`): which peildatum and cut-off a letter uses.
+
+A brief takes each table's most recent delivery up to its cut-off, plus that
+table's history for the charts. The next brief is a new entry, not new code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Brief:
+    slug: str
+    titel: str
+    datum: dt.date
+    kamerstuk: str
+    peildatum: dt.date
+    cutoff: dt.date
+    published: str | None = None
+
+
+def _date(value, field: str, path: Path) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{path.name}: {field} {value!r} is not a date YYYY-MM-DD") from None
+
+
+def load_briefs(path: Path) -> list[Brief]:
+    """All briefs, oldest first. Refuses an entry with a missing field or a cut-off before its peildatum."""
+    path = Path(path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    briefs = []
+    required = ("slug", "titel", "datum", "kamerstuk", "peildatum", "cutoff")
+    for i, entry in enumerate(data.get("briefs") or [], start=1):
+        missing = [f for f in required if f not in entry]
+        if missing:
+            raise ValueError(f"{path.name}: brief {i} lacks {', '.join(missing)}")
+        brief = Brief(
+            slug=str(entry["slug"]),
+            titel=str(entry["titel"]),
+            datum=_date(entry["datum"], "datum", path),
+            kamerstuk=str(entry["kamerstuk"]),
+            peildatum=_date(entry["peildatum"], "peildatum", path),
+            cutoff=_date(entry["cutoff"], "cutoff", path),
+            published=entry.get("published"),
+        )
+        if brief.cutoff < brief.peildatum:
+            raise ValueError(f"{path.name}: brief {brief.slug} has cutoff {brief.cutoff} before its peildatum {brief.peildatum}")
+        briefs.append(brief)
+    slugs = [b.slug for b in briefs]
+    if len(set(slugs)) != len(slugs):
+        raise ValueError(f"{path.name}: duplicate slugs in {slugs}")
+    return sorted(briefs, key=lambda b: b.datum)
+
+
+def brief_by_slug(briefs: list[Brief], slug: str | None) -> Brief:
+    """The brief named `slug`, or the latest one when `slug` is None."""
+    if not briefs:
+        raise ValueError("briefs.yml lists no briefs")
+    if slug is None:
+        return briefs[-1]
+    for b in briefs:
+        if b.slug == slug:
+            return b
+    raise ValueError(f"no brief {slug!r} in briefs.yml; known: {', '.join(b.slug for b in briefs)}")

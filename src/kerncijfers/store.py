@@ -1,0 +1,131 @@
+"""The validated stage: `data/validated/<peildatum>/<table>.csv|.parquet` and `validatie.json`.
+
+Tables are written as tidy CSV (UTF-8, comma, `\\n`, stable row order by the
+table's key) for reviewers and as Parquet for machines. Writes are staged and
+moved into place whole, so a failed build leaves what was published before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from kerncijfers.schema import TABLES, Table
+
+SUMMARY = "validatie.json"
+
+
+def sort_table(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Rows in the contract's order: by the key, codes in their vocabulary order."""
+    keys = []
+    for name in table.key:
+        col = table.column(name)
+        if col.codes:
+            keys.append(frame[name].map({c: i for i, c in enumerate(col.codes)}))
+        else:
+            keys.append(frame[name])
+    order = pd.DataFrame({f"k{i}": k.to_numpy() for i, k in enumerate(keys)}).sort_values(
+        [f"k{i}" for i in range(len(keys))], kind="stable"
+    ).index
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def to_csv_text(frame: pd.DataFrame, table: Table) -> str:
+    """Deterministic CSV of a validated table."""
+    out = frame.copy()
+    out["peildatum"] = out["peildatum"].map(lambda d: d.isoformat())
+    for col in table.columns:
+        if col.dtype == "decimal":
+            out[col.name] = out[col.name].map(lambda v: format(float(v), "g") if pd.notna(v) else "")
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def to_parquet_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    out = frame.copy()
+    out["peildatum"] = pd.to_datetime(out["peildatum"].map(lambda d: d.isoformat())).astype("datetime64[ms]")
+    return out
+
+
+def write_delivery_stage(stage: Path, tables: dict[str, pd.DataFrame], summary: dict) -> None:
+    """Write one validated delivery into an empty staging folder."""
+    stage.mkdir(parents=True, exist_ok=False)
+    for name in sorted(tables):
+        table = TABLES[name]
+        frame = sort_table(tables[name], table)
+        (stage / f"{name}.csv").write_text(to_csv_text(frame, table), encoding="utf-8", newline="\n")
+        # Parquet without pandas metadata or timestamps keeps the file byte-identical across builds.
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        arrow = pa.Table.from_pandas(to_parquet_frame(frame, table), preserve_index=False)
+        arrow = arrow.replace_schema_metadata(None)
+        pq.write_table(arrow, stage / f"{name}.parquet", compression="zstd", write_statistics=False)
+    (stage / SUMMARY).write_text(dumps(summary), encoding="utf-8", newline="\n")
+
+
+def dumps(obj) -> str:
+    """JSON as reviewers diff it: sorted keys, two-space indent, trailing newline."""
+    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def replace_dir(stage: Path, target: Path) -> None:
+    """Move `stage` into `target`, replacing it; the old copy is removed only after the swap."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(stage, target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+# --- reading the validated stage ---------------------------------------------------
+
+
+def validated_peildata(validated_dir: Path) -> list[str]:
+    """The peildata with a validated delivery, oldest first."""
+    validated_dir = Path(validated_dir)
+    if not validated_dir.is_dir():
+        return []
+    return sorted(p.name for p in validated_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def read_validated(validated_dir: Path, peildatum: str, name: str) -> pd.DataFrame:
+    """One validated table with the contract's dtypes (peildatum as datetime.date)."""
+    table = TABLES[name]
+    path = Path(validated_dir) / peildatum / f"{name}.csv"
+    dtypes = {}
+    for col in table.columns:
+        dtypes[col.name] = {"int": "Int64", "decimal": "Float64", "date": "string"}.get(col.dtype, "string")
+    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
+    frame["peildatum"] = pd.Series([dt.date.fromisoformat(v) for v in frame["peildatum"]], index=frame.index, dtype=object)
+    return frame
+
+
+def table_history(validated_dir: Path, name: str, up_to: dt.date | str | None = None) -> list[tuple[str, pd.DataFrame]]:
+    """Every validated delivery of table `name` up to and including `up_to`, oldest first."""
+    limit = up_to.isoformat() if isinstance(up_to, dt.date) else up_to
+    out = []
+    for p in validated_peildata(validated_dir):
+        if limit is not None and p > limit:
+            continue
+        if (Path(validated_dir) / p / f"{name}.csv").exists():
+            out.append((p, read_validated(validated_dir, p, name)))
+    return out
+
+
+def latest(validated_dir: Path, name: str, up_to: dt.date | str | None = None) -> tuple[str, pd.DataFrame] | None:
+    """The most recent validated delivery of `name` up to `up_to`, or None."""
+    history = table_history(validated_dir, name, up_to)
+    return history[-1] if history else None
+
+
+def read_summary(validated_dir: Path, peildatum: str) -> dict:
+    return json.loads((Path(validated_dir) / peildatum / SUMMARY).read_text(encoding="utf-8"))
