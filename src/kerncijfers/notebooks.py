@@ -1,0 +1,88 @@
+"""Run papermill notebooks in one kept-alive kernel and keep their executed copies reviewable.
+
+A papermill CLI run costs seconds before it does anything (a new kernel, new
+imports, GX again). A build runs all its notebooks in one kernel instead,
+passing papermill a kernel manager it does not own. Each notebook starts with
+`%reset -f`, so no variable leaks from one notebook into the next; imported
+modules stay cached, which is the point.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+import nbformat
+
+#: Metadata that changes on every run and would make executed notebooks undiffable.
+VOLATILE_NOTEBOOK_KEYS = ("papermill", "widgets")
+VOLATILE_CELL_KEYS = ("execution", "papermill")
+
+
+class NotebookFailed(Exception):
+    """A notebook raised: carries the exception name and message from inside the kernel."""
+
+    def __init__(self, notebook: str, ename: str, evalue: str):
+        self.notebook, self.ename, self.evalue = notebook, ename, evalue
+        super().__init__(f"{notebook}: {ename}: {evalue}")
+
+
+@contextlib.contextmanager
+def kernel_session(cwd: Path):
+    """Yield a function `run(input, output, parameters)` that executes notebooks in one kernel."""
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name="python3")
+    try:
+        def run(notebook: Path, output: Path, parameters: dict) -> nbformat.NotebookNode:
+            return execute(notebook, output, parameters, cwd=cwd, km=km)
+
+        yield run
+    finally:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+
+
+def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path, km=None) -> nbformat.NotebookNode:
+    """Execute `notebook` with papermill; write the cleaned executed copy to `output` either way."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        pm.execute_notebook(
+            str(notebook), str(output), parameters=parameters, cwd=str(cwd), kernel_name="python3",
+            progress_bar=False, log_output=False, km=km,
+        )
+    except PapermillExecutionError as exc:
+        clean_executed(output)
+        raise NotebookFailed(notebook.name, exc.ename, _strip_ansi(exc.evalue)) from None
+    clean_executed(output)
+    return nbformat.read(output, as_version=4)
+
+
+def clean_executed(path: Path) -> None:
+    """Drop run-specific metadata (timings, kernel ids) so two runs give identical bytes."""
+    if not path.exists():
+        return
+    nb = nbformat.read(path, as_version=4)
+    for key in VOLATILE_NOTEBOOK_KEYS:
+        nb.metadata.pop(key, None)
+    nb.metadata.get("kernelspec", {}).pop("env", None)
+    for cell in nb.cells:
+        cell.pop("id", None)
+        for key in VOLATILE_CELL_KEYS:
+            cell.metadata.pop(key, None)
+        if cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                out.get("metadata", {}).pop("papermill", None)
+    nb.nbformat_minor = 4  # cell ids are a 4.5 feature; without them the file does not churn
+    text = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text or "")

@@ -1,0 +1,177 @@
+"""Derived columns the expectation suites check: sums, percentages, bounds, previous values.
+
+Great Expectations compares columns; these functions put the value each rule
+expects next to the delivered value, so that a suite in `expectations/` can say
+"aantal equals check_som_doelgroepen" and a failure points at one cell.
+A `check_*` column is empty (NA) where its rule does not apply.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kerncijfers.rounding import largest_remainder
+from kerncijfers.schema import STATUSSEN_TABEL2, TABLES
+
+#: Rows of cumulative tables that may legitimately shrink between deliveries.
+NOT_CUMULATIVE = {
+    "wi2013_status": {"status": ("nog_plichtig",)},
+    "wi2013_leningen": {"categorie": ("terugbetalingsfase",)},
+}
+
+WI2021_PARTS = ("asielstatushouder", "gezinsmigrant", "overig")
+#: Wi2021 indicators bounded by another indicator of the same doelgroep.
+WI2021_BOUNDS = {"pip_vastgesteld": "inburgeringsplichtigen", "aanbod": "pip_vastgesteld"}
+
+
+def _na(frame: pd.DataFrame) -> pd.Series:
+    return pd.Series(pd.NA, index=frame.index, dtype="Int64")
+
+
+def _sum_of_parts(frame: pd.DataFrame, group_col: str, total_code: str, value_col: str, by: list[str], parts) -> pd.Series:
+    """On each total row, the sum of its parts when every part is present; NA elsewhere."""
+    out = _na(frame)
+    for _, group in frame.groupby(by, sort=False, dropna=False) if by else [(None, frame)]:
+        present = group[group[group_col].isin(parts)]
+        totals = group[group[group_col] == total_code]
+        if len(totals) and set(present[group_col]) == set(parts):
+            out.loc[totals.index] = int(present[value_col].sum())
+    return out
+
+
+def add_checks_wi2021_kerncijfers(frame: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    out = frame.copy()
+    out["check_som_doelgroepen"] = _sum_of_parts(out, "doelgroep", "totaal", "aantal", ["indicator"], WI2021_PARTS)
+    bound = _na(out)
+    lookup = {(r.indicator, r.doelgroep): r.aantal for r in out.itertuples()}
+    for idx, r in out.iterrows():
+        upper = WI2021_BOUNDS.get(r["indicator"])
+        if upper and (upper, r["doelgroep"]) in lookup:
+            bound.loc[idx] = lookup[(upper, r["doelgroep"])]
+        if r["indicator"] == "in_azc" and ("inburgeringsplichtigen", r["doelgroep"]) in lookup:
+            bound.loc[idx] = lookup[("inburgeringsplichtigen", r["doelgroep"])]
+    out["check_bovengrens"] = bound
+    out["vorige_aantal"] = _previous(out, previous, ("indicator", "doelgroep"), "aantal")
+    return out
+
+
+def add_checks_wi2013_cohorten(frame: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    out = frame.copy()
+    out["check_som_statussen"] = (out["voldaan"] + out["ontheven"] + out["nog_plichtig"]).astype("Int64")
+    for col in ("totaal",) + STATUSSEN_TABEL2:
+        out[f"check_som_doelgroepen_{col}"] = _sum_of_parts(
+            out, "doelgroep", "totaal", col, ["cohort"], ("asielstatushouder", "gezinsmigrant_overig")
+        )
+    expected = {s: _na(out) for s in STATUSSEN_TABEL2}
+    for idx, r in out.iterrows():
+        parts = [int(r[s]) for s in STATUSSEN_TABEL2]
+        if int(r["totaal"]) > 0 and sum(parts) == int(r["totaal"]):
+            # Tabel 2 rounds a row with the largest-remainder method so it sums to 100.
+            for s, pct in zip(STATUSSEN_TABEL2, largest_remainder(parts, int(r["totaal"]))):
+                expected[s].loc[idx] = int(pct)
+    for s in STATUSSEN_TABEL2:
+        out[f"check_{s}_pct"] = expected[s]
+    for col in TABLES["wi2013_cohorten"].cumulative:
+        out[f"vorige_{col}"] = _previous(out, previous, ("cohort", "doelgroep"), col)
+    return out
+
+
+def add_checks_wi2013_status(frame: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    out = frame.copy()
+    parts = ("ingeburgerd", "ontheven", "vrijgesteld", "vervallen", "nog_plichtig")
+    out["check_som_statussen"] = _sum_of_parts(out, "status", "opgelegd", "aantal", [], parts)
+    out["vorige_aantal"] = _previous(out, previous, ("status",), "aantal", skip=NOT_CUMULATIVE["wi2013_status"])
+    return out
+
+
+def add_checks_elip(frame: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    out = frame.copy()
+    cohorts = tuple(c for c in TABLES["elip"].column("cohort").codes if c != "totaal")
+    out["check_som_cohorten"] = _na(out)
+    totals = out[out["cohort"] == "totaal"]
+    if len(totals):
+        out.loc[totals.index, "check_som_cohorten"] = int(out[out["cohort"].isin(cohorts)]["aantal"].sum())
+    return out
+
+
+def add_checks_wi2013_leningen(frame: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    out = frame.copy()
+    granted = out[out["categorie"] == "toegekend"]
+    out["check_max_aantal"] = _na(out)
+    out["check_max_bedrag_eur"] = _na(out)
+    if len(granted):
+        others = out["categorie"] != "toegekend"
+        out.loc[others, "check_max_aantal"] = int(granted["aantal"].iloc[0])
+        out.loc[others, "check_max_bedrag_eur"] = int(granted["bedrag_eur"].iloc[0])
+    skip = NOT_CUMULATIVE["wi2013_leningen"]
+    out["vorige_aantal"] = _previous(out, previous, ("categorie",), "aantal", skip=skip)
+    out["vorige_bedrag_eur"] = _previous(out, previous, ("categorie",), "bedrag_eur", skip=skip)
+    return out
+
+
+def add_checks_overige_cijfers(frame: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    out = frame.copy()
+    # A percentage above 100 is a unit mistake; the waarde column is checked against this bound.
+    out["check_max_waarde"] = pd.array([100.0 if e == "procent" else pd.NA for e in out["eenheid"]], dtype="Float64")
+    return out
+
+
+def _previous(frame: pd.DataFrame, previous: pd.DataFrame | None, key: tuple[str, ...], col: str, skip=None) -> pd.Series:
+    """The value of `col` for the same key in the previous delivery of the table, NA if absent or exempt."""
+    out = _na(frame)
+    if previous is None:
+        return out
+    before = {tuple(r[k] for k in key): r[col] for _, r in previous.iterrows()}
+    for idx, r in frame.iterrows():
+        if skip and any(r[k] in codes for k, codes in skip.items()):
+            continue
+        value = before.get(tuple(r[k] for k in key))
+        if value is not None and not pd.isna(value):
+            out.loc[idx] = int(value)
+    return out
+
+
+ADD_CHECKS = {
+    "wi2021_kerncijfers": add_checks_wi2021_kerncijfers,
+    "wi2013_cohorten": add_checks_wi2013_cohorten,
+    "wi2013_status": add_checks_wi2013_status,
+    "elip": add_checks_elip,
+    "wi2013_leningen": add_checks_wi2013_leningen,
+    "overige_cijfers": add_checks_overige_cijfers,
+}
+
+
+def with_checks(name: str, frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`frame` with the derived `check_*`/`vorige_*` columns its suite expects."""
+    return ADD_CHECKS[name](frame, previous)
+
+
+# --- reconciliation between tables ---------------------------------------------------
+
+RECONCILIATION = "aansluiting_wi2013"
+
+
+def reconcile_wi2013(cohorten: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame | None:
+    """Tabel 2 against the text totals of 5.2, as far as the letter's definitions allow.
+
+    Tabel 2 leaves out persons whose plicht vervallen is, and counts vrijgesteld as voldaan.
+    Returns one row per reconciled quantity, or None when the status table is incomplete.
+    """
+    s = dict(zip(status["status"], status["aantal"]))
+    needed = ("opgelegd", "ingeburgerd", "ontheven", "vrijgesteld", "vervallen", "nog_plichtig")
+    if any(k not in s for k in needed):
+        return None
+    totals = cohorten[cohorten["doelgroep"] == "totaal"]
+    rows = [
+        ("totaal", "opgelegd - vervallen", int(totals["totaal"].sum()), int(s["opgelegd"] - s["vervallen"])),
+        ("voldaan", "ingeburgerd + vrijgesteld", int(totals["voldaan"].sum()), int(s["ingeburgerd"] + s["vrijgesteld"])),
+        ("ontheven", "ontheven", int(totals["ontheven"].sum()), int(s["ontheven"])),
+        ("nog_plichtig", "nog_plichtig", int(totals["nog_plichtig"].sum()), int(s["nog_plichtig"])),
+    ]
+    frame = pd.DataFrame(rows, columns=["tabel2_kolom", "tekst_definitie", "som_tabel2", "tekst"])
+    frame["som_tabel2"] = frame["som_tabel2"].astype("Int64")
+    frame["tekst"] = frame["tekst"].astype("Int64")
+    frame["tabel2_kolom"] = frame["tabel2_kolom"].astype("string")
+    frame["tekst_definitie"] = frame["tekst_definitie"].astype("string")
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
+    return frame

@@ -1,0 +1,115 @@
+"""Run the expectation suites with Great Expectations 1.x and turn results into findings.
+
+GX takes seconds to import, so a `Validator` is made once per build (or per
+kernel) and validates every table of every delivery. Results are summarised
+as deterministic JSON: no timestamps, no run ids, rules in suite order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kerncijfers.errors import Finding
+
+#: Rows listed per failed expectation; the count says how many more there are.
+MAX_ROWS_PER_RULE = 20
+
+
+@dataclass
+class TableOutcome:
+    name: str
+    file: str
+    rows: int
+    expectations: list[dict] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+class Validator:
+    """Great Expectations, imported once, with every suite under `expectations_dir` loaded."""
+
+    def __init__(self, expectations_dir: Path):
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        import great_expectations as gx
+        from great_expectations.core import ExpectationSuite
+
+        self.gx_version = gx.__version__
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+        self.datasource = self.context.data_sources.add_pandas("kerncijfers")
+        self.suite_dicts: dict[str, dict] = {}
+        self.suites = {}
+        for path in sorted(Path(expectations_dir).glob("*.json")):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self.suite_dicts[data["name"]] = data
+            self.suites[data["name"]] = ExpectationSuite(**json.loads(json.dumps(data)))
+        self._batch_definitions = {}
+
+    def _batch_definition(self, name: str):
+        if name not in self._batch_definitions:
+            asset = self.datasource.add_dataframe_asset(name=name)
+            self._batch_definitions[name] = asset.add_batch_definition_whole_dataframe(f"{name}-whole")
+        return self._batch_definitions[name]
+
+    def validate(self, suite_name: str, frame: pd.DataFrame, file: str) -> TableOutcome:
+        """Validate `frame` (indexed by the file's row numbers) against a suite."""
+        if suite_name not in self.suites:
+            raise KeyError(f"no suite {suite_name}.json in expectations/; run `kerncijfers suites` to write it")
+        batch = self._batch_definition(suite_name).get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(self.suites[suite_name], result_format="COMPLETE")
+        by_rule = {}
+        for er in result.results:
+            by_rule[(er.expectation_config.meta or {}).get("rule")] = er
+        outcome = TableOutcome(name=suite_name, file=file, rows=len(frame))
+        for spec in self.suite_dicts[suite_name]["expectations"]:
+            rule = spec["meta"]["rule"]
+            er = by_rule[rule]
+            failed_rows = er.result.get("unexpected_index_list") or []
+            errored = bool(er.exception_info and er.exception_info.get("raised_exception"))
+            outcome.expectations.append({
+                "rule": rule,
+                "type": spec["type"],
+                "column": spec["kwargs"].get("column") or spec["kwargs"].get("column_B") if spec["type"].startswith("expect_column_pair") else spec["kwargs"].get("column"),
+                "severity": "error" if spec["severity"] == "critical" else spec["severity"],
+                "success": bool(er.success),
+                "unexpected_count": len(failed_rows),
+            })
+            if not er.success:
+                outcome.findings += _findings(spec, er.result, frame, file, errored, er.exception_info)
+        return outcome
+
+
+def _findings(spec: dict, result: dict, frame: pd.DataFrame, file: str, errored: bool, exc: dict | None) -> list[Finding]:
+    meta, kwargs = spec["meta"], spec["kwargs"]
+    severity = "error" if spec["severity"] == "critical" else spec["severity"]
+    base = dict(file=file, rule=meta["rule"], message=meta["message"], hint=meta["hint"], severity=severity)
+    if errored:
+        return [Finding(**base | {"message": f"{meta['message']} (the check could not run: {exc.get('exception_message', '')[:120]})"})]
+    rows = result.get("unexpected_index_list")
+    if not rows:
+        observed = result.get("observed_value")
+        return [Finding(**base, value=None if observed is None else str(observed))]
+    findings = []
+    pair = spec["type"].startswith("expect_column_pair")
+    column = kwargs.get("column")
+    for row in list(rows)[:MAX_ROWS_PER_RULE]:
+        if pair:
+            # column_B is the delivered value for bounds; column_A for equalities.
+            delivered, reference = (kwargs["column_B"], kwargs["column_A"]) if "greater" in spec["type"] else (kwargs["column_A"], kwargs["column_B"])
+            value = f"{_fmt(frame.at[row, delivered])}; expected {_fmt(frame.at[row, reference])} from {reference}"
+            findings.append(Finding(**base, row=int(row), column=delivered, value=value))
+        else:
+            findings.append(Finding(**base, row=int(row), column=column, value=_fmt(frame.at[row, column]) if column else None))
+    if len(rows) > MAX_ROWS_PER_RULE:
+        findings.append(Finding(**base | {"message": f"{meta['message']}: {len(rows) - MAX_ROWS_PER_RULE} more rows"}))
+    return findings
+
+
+def _fmt(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "(empty)"
+    return str(value)
