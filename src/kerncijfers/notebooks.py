@@ -29,12 +29,19 @@ class NotebookFailed(Exception):
 
 
 @contextlib.contextmanager
-def kernel_session(cwd: Path):
-    """Yield a function `run(input, output, parameters)` that executes notebooks in one kernel."""
+def kernel_session(cwd: Path, log: Path | None = None):
+    """Yield a function `run(input, output, parameters)` that executes notebooks in one kernel.
+
+    The kernel's own stderr (start-up chatter) goes to `log`, not to the analyst's terminal.
+    """
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name="python3")
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+    stream = open(log, "w") if log is not None else None
     try:
+        km.start_kernel(cwd=str(cwd), stderr=stream, stdout=stream)
         def run(notebook: Path, output: Path, parameters: dict) -> nbformat.NotebookNode:
             return execute(notebook, output, parameters, cwd=cwd, km=km)
 
@@ -42,6 +49,8 @@ def kernel_session(cwd: Path):
     finally:
         if km.has_kernel:
             km.shutdown_kernel(now=True)
+        if stream is not None:
+            stream.close()
 
 
 def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path, km=None) -> nbformat.NotebookNode:

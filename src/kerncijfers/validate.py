@@ -73,7 +73,7 @@ class Validator:
             outcome.expectations.append({
                 "rule": rule,
                 "type": spec["type"],
-                "column": spec["kwargs"].get("column") or spec["kwargs"].get("column_B") if spec["type"].startswith("expect_column_pair") else spec["kwargs"].get("column"),
+                "column": subject_column(spec),
                 "severity": "error" if spec["severity"] == "critical" else spec["severity"],
                 "success": bool(er.success),
                 "unexpected_count": len(failed_rows),
@@ -81,6 +81,14 @@ class Validator:
             if not er.success:
                 outcome.findings += _findings(spec, er.result, frame, file, errored, er.exception_info)
         return outcome
+
+
+def subject_column(spec: dict) -> str | None:
+    """The delivered column a rule is about: for bounds column_B, for equalities column_A."""
+    kwargs = spec["kwargs"]
+    if spec["type"].startswith("expect_column_pair"):
+        return kwargs["column_B"] if "greater" in spec["type"] else kwargs["column_A"]
+    return kwargs.get("column")
 
 
 def _findings(spec: dict, result: dict, frame: pd.DataFrame, file: str, errored: bool, exc: dict | None) -> list[Finding]:
@@ -99,7 +107,8 @@ def _findings(spec: dict, result: dict, frame: pd.DataFrame, file: str, errored:
     for row in list(rows)[:MAX_ROWS_PER_RULE]:
         if pair:
             # column_B is the delivered value for bounds; column_A for equalities.
-            delivered, reference = (kwargs["column_B"], kwargs["column_A"]) if "greater" in spec["type"] else (kwargs["column_A"], kwargs["column_B"])
+            delivered = subject_column(spec)
+            reference = kwargs["column_A"] if delivered == kwargs["column_B"] else kwargs["column_B"]
             value = f"{_fmt(frame.at[row, delivered])}; expected {_fmt(frame.at[row, reference])} from {reference}"
             findings.append(Finding(**base, row=int(row), column=delivered, value=value))
         else:
