@@ -1,0 +1,3 @@
+from kerncijfers.cli import main
+
+main()

@@ -1,0 +1,168 @@
+"""The `kerncijfers` command line.
+
+Heavy libraries (pandas, Great Expectations, papermill) are imported inside
+the commands that need them, so `kerncijfers build` with nothing to do and
+`kerncijfers --help` return at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from kerncijfers.paths import Layout
+
+app = typer.Typer(
+    help="Validate DUO deliveries and regenerate the figures of the uitvoeringsbrief inburgering.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DataDir = typer.Option(None, "--data-dir", help="Data tree with raw/, validated/ and briefs.yml (default: data/).")
+OutDir = typer.Option(None, "--out-dir", help="Where the report goes (default: reports/).")
+
+
+def _layout(data_dir: Optional[Path], out_dir: Optional[Path] = None) -> Layout:
+    try:
+        return Layout.make(data_dir=data_dir, out_dir=out_dir)
+    except FileNotFoundError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def build(
+    data_dir: Optional[Path] = DataDir,
+    out_dir: Optional[Path] = OutDir,
+    force: bool = typer.Option(False, "--force", help="Rebuild every step, even if its inputs did not change."),
+) -> None:
+    """Validate every delivery in raw/ and build the report. Only steps whose inputs changed run."""
+    from kerncijfers.build import BuildFailed, BuildLocked, run_build
+
+    layout = _layout(data_dir, out_dir)
+    try:
+        result = run_build(layout, force=force, progress=lambda msg: err.print(f"[dim]{msg}[/dim]"))
+    except BuildLocked as exc:
+        err.print(f"[red]Build refused:[/red] {exc}")
+        raise typer.Exit(3) from None
+    except BuildFailed as exc:
+        for message in exc.messages:
+            err.print(f"[red]{message}[/red]")
+        err.print("[red]Nothing was published:[/red] data/validated/ and reports/ are as they were before this build.")
+        raise typer.Exit(1) from None
+    for warning in result.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}")
+    for note in result.notes:
+        err.print(note)
+    if not result.ran:
+        console.print(f"Nothing to do: {len(result.skipped)} steps up to date.")
+    else:
+        console.print(f"Built {len(result.ran)} steps ({', '.join(result.ran)}); {len(result.skipped)} up to date.")
+
+
+@app.command()
+def validate(peildatum: str = typer.Argument(..., help="The delivery folder, YYYY-MM-DD."), data_dir: Optional[Path] = DataDir) -> None:
+    """Check one delivery without publishing it. Exits 1 if it would be refused."""
+    from kerncijfers.errors import DeliveryError
+    from kerncijfers.pipeline import validate_delivery
+
+    layout = _layout(data_dir)
+    with err.status(f"Validating {peildatum} (Great Expectations takes a few seconds to load)"):
+        try:
+            result = validate_delivery(layout.raw, peildatum, layout.expectations)
+        except DeliveryError as exc:
+            for finding in exc.findings:
+                err.print(f"[red]{finding}[/red]")
+            err.print(f"[red]Delivery {peildatum} would be refused.[/red]")
+            raise typer.Exit(1) from None
+    for finding in result.warnings:
+        err.print(f"[yellow]warning:[/yellow] {finding}")
+    s = result.summary
+    console.print(f"Delivery {peildatum}: {s['status']}; {s['expectations_evaluated']} rules over {len(result.tables)} tables, {s['warnings']} warnings.")
+
+
+@app.command("check-published")
+def check_published(
+    letter: Optional[str] = typer.Argument(None, help="Folder under data/published/ (default: the latest brief's)."),
+    data_dir: Optional[Path] = DataDir,
+    all_checks: bool = typer.Option(False, "--all", help="Also list the checks that passed."),
+) -> None:
+    """Run the delivery rules over a letter as printed; list every inconsistency. Exits 1 if there is any."""
+    from rich.table import Table
+
+    from kerncijfers.brief import brief_by_slug, load_briefs
+    from kerncijfers.published import check_published as run_checks
+    from kerncijfers.published import inconsistencies
+
+    layout = _layout(data_dir)
+    if letter is None:
+        letter = brief_by_slug(load_briefs(layout.briefs), None).published
+    checks = run_checks(layout.published / letter)
+    found = inconsistencies(checks)
+    shown = checks if all_checks else found
+    table = Table(title=f"{letter}: {len(found)} inconsistencies in {len(checks)} checks")
+    for col in ("plaats", "cel", "gedrukt", "verwacht", "soort", "regel"):
+        table.add_column(col)
+    for c in shown:
+        table.add_row(c.plaats, c.cel, c.gedrukt, c.verwacht, c.soort if not c.klopt else "ok", c.regel)
+    console.print(table)
+    if found:
+        raise typer.Exit(1)
+
+
+@app.command()
+def template(
+    peildatum: str = typer.Argument(..., help="Peildatum of the new delivery, YYYY-MM-DD."),
+    fmt: str = typer.Option("csv", "--format", help="csv or xlsx."),
+    data_dir: Optional[Path] = DataDir,
+    table: Optional[list[str]] = typer.Option(None, "--table", help="Only these tables (repeatable)."),
+) -> None:
+    """Write an empty delivery folder raw/<peildatum>/ with the contract's headers, to fill in."""
+    from kerncijfers.template import write_template
+
+    if fmt not in ("csv", "xlsx"):
+        err.print("[red]--format must be csv or xlsx[/red]")
+        raise typer.Exit(2)
+    layout = _layout(data_dir)
+    try:
+        paths = write_template(layout.raw / peildatum, peildatum, fmt, table)
+    except (FileExistsError, ValueError, KeyError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    for p in paths:
+        console.print(f"wrote {p.relative_to(layout.data_dir.parent)}")
+    console.print("Fill in the rows; delete the files of tables this delivery does not hold. Then run `kerncijfers build`.")
+
+
+@app.command()
+def suites(check: bool = typer.Option(False, "--check", help="Only check that expectations/ is up to date.")) -> None:
+    """Write the expectation suites in expectations/ from the contract (schema.py)."""
+    from kerncijfers.store import dumps
+    from kerncijfers.suites import all_suites, write_suites
+
+    layout = _layout(None)
+    if check:
+        stale = [n for n, s in all_suites().items() if not (layout.expectations / f"{n}.json").exists()
+                 or (layout.expectations / f"{n}.json").read_text(encoding="utf-8") != dumps(s)]
+        if stale:
+            err.print(f"[red]Out of date: {', '.join(stale)}. Run `kerncijfers suites`.[/red]")
+            raise typer.Exit(1)
+        console.print("expectations/ is up to date.")
+        return
+    for p in write_suites(layout.expectations):
+        console.print(f"wrote {p.relative_to(layout.root)}")
+
+
+def main() -> None:  # pragma: no cover - entry point for `python -m kerncijfers`
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
