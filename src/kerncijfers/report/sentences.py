@@ -1,0 +1,537 @@
+"""Ready-to-paste Dutch sentences for every DUO figure the letter cites in running text.
+
+Each sentence is built from the deliveries the brief uses (the same selection as the tables,
+see `tables.limit_for`). Its `figures` map each figure to the string the sentence prints, keyed
+by the id of `data/published/<brief>/tekstcijfers.csv` where the letter prints it in running
+text, or by `tabel_N:<row>:<column>` where the letter prints it only in a table. A figure whose
+delivery is missing is never invented: the sentence says it is not delivered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+from babel.dates import format_date
+
+from kerncijfers import formatting as fmt
+from kerncijfers.brief import Brief
+from kerncijfers.rounding import half_up, share_half_up, to_hundreds
+from kerncijfers.schema import DOELGROEPEN_WI2021, STATUSSEN_WI2013, WI2013_EERSTE_COHORT
+from kerncijfers.report.tables import limit_for
+from kerncijfers.store import table_history
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence to paste into the letter, with the figures it prints so each can be checked."""
+
+    id: str
+    text: str
+    table: str  # the delivered table(s) the sentence draws on
+    peildatum: str  # ISO date of the most recent delivery used; "" when not delivered
+    figures: dict[str, str]  # figure id -> figure as it appears in `text`
+
+
+#: Figures the letter prints in running text that no delivery holds, and why.
+NOT_IN_DELIVERIES = {
+    "wi2013_cohort_2022_opgelegd": (
+        "The text's 2.117 counts everyone made inburgeringsplichtig in 2022, including plichten that "
+        "vervallen since; wi2013_cohorten leaves vervallen out (2.095) and wi2013_status has no cohorts."
+    ),
+    "wi2013_cohort_2023_opgelegd": (
+        "Same definition as 2022: opgelegd per cohort including vervallen is not delivered. Tabel 2's "
+        "2023 total (380, without vervallen) equals the print, but no delivery shows that no plicht of 2023 has vervallen."
+    ),
+}
+
+#: Figure ids that point to a table cell, not to a tekstcijfers id.
+TABLE_REF_PREFIX = "tabel_"
+
+#: The Wi2013 was withdrawn on 1 January 2022; later cohorts are late notifications (5.2).
+WI2013_INGETROKKEN = 2022
+
+#: How 5.4 rounds each loan figure: the letter's wording and step. The wording sets the
+#: direction ("ruim" rounds down, "bijna" up, "circa" and "afgerond" half-up).
+LENINGEN_IN_TEKST = {
+    "toegekend": ("ruim", 1000, "Tot peildatum {datum} is in totaal aan {n} personen een lening toegekend."),
+    "kwijtgescholden": (
+        "circa",
+        1000,
+        "Sinds de start van de Wi2013 zijn er op peildatum {datum} {n} leningen geheel of gedeeltelijk kwijtgescholden.",
+    ),
+    "terugbetalingsfase": ("afgerond", 1000, "Op {datum} zijn er {n} leningen waarop wordt afgelost (naar draagkracht)."),
+    "volledig_terugbetaald": ("bijna", 100, "Op {datum} hadden {n} personen hun lening geheel terugbetaald."),
+}
+
+#: The letter writes small counts in words ("acht meldingen", "één keer") and larger ones in digits ("12").
+_WOORDEN = ("nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien")
+
+
+class NotDelivered(LookupError):
+    """A figure needs a delivery, or a row of one, that the validated stage does not hold."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+# --- the deliveries a brief uses -------------------------------------------------------------
+
+
+class _Sources:
+    """The validated deliveries one brief may use, each table read once."""
+
+    def __init__(self, validated_dir: Path, brief: Brief):
+        self.validated_dir, self.brief = Path(validated_dir), brief
+        self._history: dict[str, list[tuple[dt.date, pd.DataFrame]]] = {}
+
+    def history(self, table: str) -> list[tuple[dt.date, pd.DataFrame]]:
+        if table not in self._history:
+            found = table_history(self.validated_dir, table, limit_for(self.brief, table))
+            self._history[table] = [(dt.date.fromisoformat(p), frame) for p, frame in found]
+        return self._history[table]
+
+    def delivery(self, table: str, back: int = 0) -> tuple[dt.date, pd.DataFrame]:
+        """The latest delivery of `table`, or the one `back` deliveries before it."""
+        history = self.history(table)
+        if len(history) <= back:
+            limit = fmt.datum(limit_for(self.brief, table))
+            raise NotDelivered(f"{table}: {back + 1} levering(en) tot en met {limit} nodig, {len(history)} gevalideerd")
+        return history[-1 - back]
+
+    def aantal(self, table: str, back: int = 0, column: str = "aantal", **key) -> tuple[dt.date, int]:
+        """One delivered count and its peildatum."""
+        peildatum, frame = self.delivery(table, back)
+        match = frame
+        for name, value in key.items():
+            match = match[match[name] == value]
+        if len(match) != 1:
+            where = ", ".join(f"{k} {v}" for k, v in key.items())
+            raise NotDelivered(f"{table} van {fmt.datum(peildatum)} heeft geen rij met {where}")
+        return peildatum, int(match[column].iloc[0])
+
+    def overig(self, cijfer: str, peildatum: dt.date | None = None) -> tuple[dt.date, Decimal, str]:
+        """The latest value of `cijfer` in overige_cijfers (or the one on `peildatum`), with its source."""
+        for p, frame in reversed(self.history("overige_cijfers")):
+            match = frame[frame["cijfer"] == cijfer]
+            if (peildatum is None or p == peildatum) and len(match) == 1:
+                return p, _waarde(match["waarde"].iloc[0]), str(match["bron"].iloc[0])
+        op = f" op {fmt.datum(peildatum)}" if peildatum else ""
+        raise NotDelivered(f"overige_cijfers{op} heeft geen cijfer {cijfer}")
+
+    def overig_reeks(self, prefix: str) -> tuple[dt.date, dict[str, Decimal]]:
+        """All cijfers starting with `prefix` from the latest delivery holding any, by suffix."""
+        for p, frame in reversed(self.history("overige_cijfers")):
+            match = frame[frame["cijfer"].str.startswith(prefix)]
+            if len(match):
+                return p, {c[len(prefix):]: _waarde(w) for c, w in zip(match["cijfer"], match["waarde"])}
+        raise NotDelivered(f"overige_cijfers heeft geen cijfers {prefix}…")
+
+    def vorige_overig(self, peildatum: dt.date) -> dt.date | None:
+        """The overige_cijfers delivery before `peildatum`: the start of a reporting period."""
+        earlier = [p for p, _ in self.history("overige_cijfers") if p < peildatum]
+        return earlier[-1] if earlier else None
+
+
+def _waarde(value) -> Decimal:
+    """An overige_cijfers value as Decimal with the decimals it was delivered with (34.5, 17)."""
+    return Decimal(repr(float(value))).normalize()  # repr: the shortest text that reads back as the same float
+
+
+# --- wording helpers -------------------------------------------------------------------------
+
+
+def getal(n: int | Decimal) -> str:
+    """A count as the letter writes it in running text: 'acht', 'één', but '12'."""
+    if Decimal(n) != int(n):
+        raise ValueError(f"{n} is not a whole count")
+    return _WOORDEN[int(n)] if 0 <= int(n) < len(_WOORDEN) else fmt.aantal(int(n))
+
+
+def meervoud(n: int | Decimal, enkel: str, meer: str) -> str:
+    return enkel if int(n) == 1 else meer
+
+
+def procent_woord(value: Decimal) -> str:
+    """A percentage written out, with the decimals it has: Decimal('34.5') -> '34,5 procent'."""
+    decimals = max(0, -value.normalize().as_tuple().exponent)
+    return f"{fmt.decimaal(value, decimals)} procent"
+
+
+def afgerond(value: int, wording: str, step: int) -> str:
+    """A count as 5.4 rounds it: 'ruim' rounds down, 'bijna' up, 'circa'/'afgerond' half-up."""
+    if wording == "ruim":
+        rounded = value // step * step
+    elif wording == "bijna":
+        rounded = -(-value // step) * step
+    else:
+        rounded = int(half_up(Decimal(value) / step) * step)
+    if rounded == value and wording in ("ruim", "bijna"):
+        return fmt.aantal(value)  # exactly on the step: neither more nor less
+    return f"{wording} {fmt.aantal(rounded)}"
+
+
+def maand(peildatum: dt.date) -> str:
+    """The month in Dutch, as the letter's figure ids name peildata: 'mei', 'oktober'."""
+    return format_date(peildatum, format="MMMM", locale=fmt.LOCALE)
+
+
+def periode(sources: _Sources, peildatum: dt.date, tot: str = "tot") -> str:
+    """'in de periode van 1 mei 2023 tot 1 november 2023': since the previous delivery."""
+    start = sources.vorige_overig(peildatum)
+    if start is None:
+        return f"{tot} {fmt.datum(peildatum)}"
+    return f"in de periode van {fmt.datum(start)} {tot} {fmt.datum(peildatum)}"
+
+
+# --- the sentences ---------------------------------------------------------------------------
+
+Built = tuple[str, dt.date, dict[str, str]]
+_BUILDERS: list[tuple[str, str, str, Callable[[_Sources], Built]]] = []
+
+
+def _zin(id: str, table: str, onderwerp: str):
+    """Register a sentence; `onderwerp` names the figure when its delivery is missing."""
+
+    def register(build: Callable[[_Sources], Built]) -> Callable[[_Sources], Built]:
+        _BUILDERS.append((id, table, onderwerp, build))
+        return build
+
+    return register
+
+
+def tekstcijfers(validated_dir: Path, brief: Brief) -> list[Sentence]:
+    """Every in-text sentence of `brief`, in the letter's order."""
+    sources = _Sources(validated_dir, brief)
+    sentences = []
+    for id, table, onderwerp, build in _BUILDERS:
+        try:
+            text, peildatum, figures = build(sources)
+        except NotDelivered as missing:
+            text, peildatum, figures = f"{onderwerp} is niet geleverd ({missing.detail}).", None, {}
+        sentences.append(Sentence(id, text, table, peildatum.isoformat() if peildatum else "", figures))
+    return sentences
+
+
+def figure_values(validated_dir: Path, brief: Brief) -> dict[str, str]:
+    """The regenerated in-text figures by tekstcijfers id (table references left out)."""
+    return {
+        key: value
+        for sentence in tekstcijfers(validated_dir, brief)
+        for key, value in sentence.figures.items()
+        if not key.startswith(TABLE_REF_PREFIX)
+    }
+
+
+# Section 2 and 2.1: the Wi2021, published in hundreds (footnote 5).
+
+W21 = "wi2021_kerncijfers"
+
+
+def _w21(sources: _Sources, back: int = 0, **key) -> tuple[dt.date, int]:
+    peildatum, n = sources.aantal(W21, back, **key)
+    return peildatum, to_hundreds(n)
+
+
+@_zin("wi2021_inburgeraars", W21, "Het aantal inburgeraars onder de Wi2021 per doelgroep")
+def _wi2021_inburgeraars(sources: _Sources) -> Built:
+    n = {}
+    for doelgroep in DOELGROEPEN_WI2021:
+        peildatum, count = _w21(sources, indicator="inburgeringsplichtigen", doelgroep=doelgroep)
+        n[doelgroep] = fmt.aantal(count)
+    text = (
+        f"Op {fmt.datum(peildatum)} waren er onder de Wi2021 circa {n['totaal']} inburgeraars, waarvan "
+        f"{n['asielstatushouder']} asielstatushouders, {n['gezinsmigrant']} gezinsmigranten en {n['overig']} overige migranten."
+    )
+    figures = {
+        "wi2021_inburgeraars": n["totaal"],
+        "wi2021_asielstatushouders": n["asielstatushouder"],
+        "wi2021_gezinsmigranten": n["gezinsmigrant"],
+        "wi2021_overige_migranten": n["overig"],
+    }
+    return text, peildatum, figures
+
+
+@_zin("wi2021_in_azc", W21, "Het aantal inburgeringsplichtige statushouders in een azc")
+def _wi2021_in_azc(sources: _Sources) -> Built:
+    peildatum, n = _w21(sources, indicator="in_azc", doelgroep="asielstatushouder")
+    text = f"Op {fmt.datum(peildatum)} verbleven {fmt.aantal(n)} inburgeringsplichtige statushouders in een azc."
+    return text, peildatum, {"wi2021_in_azc": fmt.aantal(n)}
+
+
+@_zin("pip_aandeel", W21, "Het aandeel inburgeraars met een vastgesteld PIP")
+def _pip_aandeel(sources: _Sources) -> Built:
+    share = {}
+    for back in (0, 1):
+        peildatum, plichtig = _w21(sources, back, indicator="inburgeringsplichtigen", doelgroep="totaal")
+        _, pip = _w21(sources, back, indicator="pip_vastgesteld", doelgroep="totaal")
+        share[back] = (peildatum, share_half_up(pip, plichtig))  # of the rounded counts, as Tabel 1
+    (nu, pct_nu), (toen, pct_toen) = share[0], share[1]
+    text = (
+        f"Per {fmt.datum(nu)} had {fmt.procent(pct_nu)} van de inburgeraars een vastgesteld PIP, "
+        f"tegen {procent_woord(pct_toen)} op {fmt.datum(toen)}."
+    )
+    return text, nu, {f"pip_pct_{maand(nu)}": fmt.procent(pct_nu), f"pip_pct_{maand(toen)}": procent_woord(pct_toen)}
+
+
+@_zin("pip_aantal", W21, "Het aantal inburgeraars met een vastgesteld PIP")
+def _pip_aantal(sources: _Sources) -> Built:
+    nu, pip_nu = _w21(sources, 0, indicator="pip_vastgesteld", doelgroep="totaal")
+    toen, pip_toen = _w21(sources, 1, indicator="pip_vastgesteld", doelgroep="totaal")
+    text = (
+        f"Per {fmt.datum(nu)} hadden {fmt.aantal(pip_nu)} inburgeraars een vastgesteld PIP, "
+        f"tegen {fmt.aantal(pip_toen)} per {fmt.datum(toen)}."
+    )
+    return text, nu, {f"pip_aantal_{maand(nu)}": fmt.aantal(pip_nu), f"pip_aantal_{maand(toen)}": fmt.aantal(pip_toen)}
+
+
+@_zin("aanbod_vorige_peildatum", f"{W21}, overige_cijfers", "Het aanbod aan asielstatushouders met een PIP op de vorige peildatum")
+def _aanbod_vorige(sources: _Sources) -> Built:
+    peildatum, aanbod = _w21(sources, 1, indicator="aanbod", doelgroep="asielstatushouder")
+    try:
+        _, pip = _w21(sources, 1, indicator="pip_vastgesteld", doelgroep="asielstatushouder")
+        pct, ongeveer = share_half_up(aanbod, pip), ""
+    except NotDelivered:
+        # For this peildatum DUO supplied only the rounded share, not its denominator.
+        _, pct, _ = sources.overig("aanbod_asiel_pip_pct", peildatum)
+        ongeveer = "ongeveer "
+    text = (
+        f"Op {fmt.datum(peildatum)} had {ongeveer}{procent_woord(pct)} van de asielstatushouders "
+        f"({fmt.aantal(aanbod)} personen) met een vastgesteld PIP ook een aanbod voor inburgering."
+    )
+    m = maand(peildatum)
+    return text, peildatum, {f"aanbod_pct_{m}": procent_woord(pct), f"aanbod_aantal_{m}": fmt.aantal(aanbod)}
+
+
+@_zin("aanbod", W21, "Het aanbod aan asielstatushouders met een PIP")
+def _aanbod(sources: _Sources) -> Built:
+    peildatum, aanbod = _w21(sources, indicator="aanbod", doelgroep="asielstatushouder")
+    _, pip = _w21(sources, indicator="pip_vastgesteld", doelgroep="asielstatushouder")
+    pct = share_half_up(aanbod, pip)
+    text = (
+        f"Op {fmt.datum(peildatum)} had {procent_woord(pct)} van de asielstatushouders met een vastgesteld PIP ook een "
+        f"aanbod voor inburgering: van de {fmt.aantal(pip)} PIP's bij asielstatushouders hebben er {fmt.aantal(aanbod)} een aanbod."
+    )
+    m = maand(peildatum)
+    return text, peildatum, {f"aanbod_pct_{m}": procent_woord(pct), f"pip_asiel_{m}": fmt.aantal(pip), f"aanbod_aantal_{m}": fmt.aantal(aanbod)}
+
+
+# Sections 3.1, 3.3 and 3.4: figures DUO, Blik op Werk and the Arbeidsinspectie supply without counts.
+
+
+@_zin("onderwijsroute", "overige_cijfers", "Het aandeel asielstatushouders met de onderwijsroute in het PIP per cohort")
+def _onderwijsroute(sources: _Sources) -> Built:
+    peildatum, per_cohort = sources.overig_reeks("onderwijsroute_pip_asiel_cohort_")
+    if len(per_cohort) < 2:
+        raise NotDelivered(f"overige_cijfers van {fmt.datum(peildatum)} heeft de onderwijsroute voor één cohort")
+    (c1, a), (c2, b) = sorted(per_cohort.items())[-2:]
+    if a == b:
+        verloop = f"in cohort {c1} en cohort {c2} gelijk is: {procent_woord(a)}"
+    else:
+        verloop = f"is {'gestegen' if b > a else 'gedaald'} van {procent_woord(a)} in het cohort {c1} naar {procent_woord(b)} in cohort {c2}"
+    text = (
+        f"Uit de meest recente DUO-cijfers (peildatum {fmt.datum(peildatum)}) blijkt dat het aandeel asielstatushouders "
+        f"dat de onderwijsroute heeft laten vastleggen in het PIP {verloop}."
+    )
+    return text, peildatum, {f"onderwijsroute_cohort_{c1}": procent_woord(a), f"onderwijsroute_cohort_{c2}": procent_woord(b)}
+
+
+@_zin("keurmerkhouders", "overige_cijfers", "Het aantal keurmerkhouders dat de kortetermijnmaatregelen NT2 gebruikt")
+def _keurmerkhouders(sources: _Sources) -> Built:
+    peildatum, met, _ = sources.overig("keurmerkhouders_met_maatregelen")
+    _, totaal, _ = sources.overig("keurmerkhouders_totaal", peildatum)
+    circa = f"circa {getal(totaal)}"  # Blik op Werk gives the total as an approximation
+    text = (
+        f"Op peildatum {fmt.datum(peildatum)} hebben {getal(met)} van de in totaal {circa} keurmerkhouders bij "
+        f"Blik op Werk gemeld dat ze gebruik maken van de maatregelen."
+    )
+    return text, peildatum, {"keurmerkhouders_met_maatregelen": getal(met), "keurmerkhouders_totaal": circa}
+
+
+@_zin("duo_meldingen_misbruik", "overige_cijfers", "Het aantal meldingen van mogelijk misbruik bij DUO")
+def _duo_meldingen(sources: _Sources) -> Built:
+    peildatum, totaal, _ = sources.overig("duo_meldingen_misbruik")
+    _, taalschool, _ = sources.overig("duo_meldingen_misbruik_taalschool", peildatum)
+    _, derde, _ = sources.overig("duo_meldingen_misbruik_inburgeraar_of_derde", peildatum)
+    text = (
+        f"{periode(sources, peildatum).capitalize()} heeft DUO {getal(totaal)} {meervoud(totaal, 'melding', 'meldingen')} "
+        f"van mogelijk misbruik gekregen. Daarvan {meervoud(taalschool, 'gaat', 'gaan')} er {getal(taalschool)} over een "
+        f"taalschool en {getal(derde)} over mogelijk misbruik door een inburgeraar of een derde."
+    )
+    figures = {
+        "duo_meldingen_misbruik": getal(totaal),
+        "duo_meldingen_misbruik_taalschool": getal(taalschool),
+        "duo_meldingen_misbruik_inburgeraar_of_derde": getal(derde),
+    }
+    return text, peildatum, figures
+
+
+@_zin("blik_op_werk_toezicht", "overige_cijfers", "Het toezicht van Blik op Werk op taalscholen")
+def _blik_op_werk(sources: _Sources) -> Built:
+    peildatum, ingetrokken, _ = sources.overig("keurmerken_ingetrokken")
+    _, kwaliteit, _ = sources.overig("keurmerken_ingetrokken_kwaliteitseisen", peildatum)
+    _, afgewezen, _ = sources.overig("aspirant_keurmerk_afgewezen", peildatum)
+    _, meldingen, _ = sources.overig("bow_meldingen_onregelmatigheden", peildatum)
+    text = (
+        f"Blik op Werk heeft {periode(sources, peildatum)} {getal(ingetrokken)} keer een keurmerk ingetrokken, waarvan "
+        f"{getal(kwaliteit)} vanwege het niet voldoen aan kwaliteitseisen. Daarnaast is {getal(afgewezen)} keer besloten "
+        f"een aanvraag voor een Aspirant-Keurmerk af te wijzen. Verder {meervoud(meldingen, 'is', 'zijn')} er "
+        f"{getal(meldingen)} {meervoud(meldingen, 'melding', 'meldingen')} binnengekomen over mogelijke onregelmatigheden bij taalscholen."
+    )
+    figures = {
+        "keurmerken_ingetrokken": getal(ingetrokken),
+        "keurmerken_ingetrokken_kwaliteitseisen": getal(kwaliteit),
+        "aspirant_keurmerk_afgewezen": getal(afgewezen),
+        "bow_meldingen_onregelmatigheden": getal(meldingen),
+    }
+    return text, peildatum, figures
+
+
+@_zin("arbeidsinspectie_meldingen", "overige_cijfers", "Het aantal meldingen van inburgeringsfraude bij de Arbeidsinspectie")
+def _arbeidsinspectie(sources: _Sources) -> Built:
+    peildatum, n, _ = sources.overig("arbeidsinspectie_meldingen_inburgeringsfraude")
+    van = periode(sources, peildatum, tot="tot en met").replace("in de periode van", "van")
+    text = (
+        f"De opsporingsdienst van de Arbeidsinspectie heeft {van} {getal(n)} {meervoud(n, 'melding', 'meldingen')} "
+        f"van mogelijke inburgeringsfraude gehad."
+    )
+    return text, peildatum, {"arbeidsinspectie_meldingen_inburgeringsfraude": getal(n)}
+
+
+# Section 5.1: Divosa.
+
+
+@_zin("arbeidsparticipatie", "overige_cijfers", "De arbeidsparticipatie van statushouders")
+def _arbeidsparticipatie(sources: _Sources) -> Built:
+    peildatum, alle, bron = sources.overig("arbeidsparticipatie_statushouders")
+    _, vrouwen, _ = sources.overig("arbeidsparticipatie_vrouwelijke_statushouders", peildatum)
+    text = (
+        f"Van de totale groep statushouders is {procent_woord(alle)} aan het werk; van de vrouwelijke statushouders "
+        f"is dat {procent_woord(vrouwen)} (bron: {bron})."
+    )
+    figures = {
+        "arbeidsparticipatie_statushouders": procent_woord(alle),
+        "arbeidsparticipatie_vrouwelijke_statushouders": procent_woord(vrouwen),
+    }
+    return text, peildatum, figures
+
+
+# Section 5.2: the Wi2013.
+
+_STAND_WI2013 = {
+    "ingeburgerd": "ingeburgerd via de Wi2013 of NT2",
+    "ontheven": "ontheven van de inburgeringsplicht",
+    "vrijgesteld": "vrijgesteld van de inburgeringsplicht",
+    "vervallen": "waarbij de inburgeringsplicht is vervallen",
+    "nog_plichtig": "zijn nog inburgeringsplichtig onder de Wi2013",
+}
+
+
+@_zin("wi2013_stand", "wi2013_status", "De stand van de inburgeringsplicht onder de Wi2013")
+def _wi2013_stand(sources: _Sources) -> Built:
+    peildatum, opgelegd = sources.aantal("wi2013_status", status="opgelegd")
+    figures = {"wi2013_opgelegd": fmt.aantal(opgelegd)}
+    lines = []
+    for status in STATUSSEN_WI2013[1:]:
+        _, n = sources.aantal("wi2013_status", status=status)
+        # Each share on its own, half-up to one decimal of `opgelegd`, as 5.2 prints them (they sum to 100,1).
+        pct = fmt.procent(share_half_up(n, opgelegd, 1), 1)
+        figures |= {f"wi2013_{status}": fmt.aantal(n), f"wi2013_{status}_pct": pct}
+        lines.append(f"- {fmt.aantal(n)} inburgeraars ({pct}) {_STAND_WI2013[status]};")
+    lines[-1] = lines[-1].rstrip(";") + "."
+    text = (
+        f"In totaal is door DUO in de jaren {WI2013_EERSTE_COHORT} tot en met {peildatum.year} aan {fmt.aantal(opgelegd)} "
+        f"personen de inburgeringsplicht voor de Wi2013 opgelegd. Daarvan zijn er op {fmt.datum(peildatum)}:\n" + "\n".join(lines)
+    )
+    return text, peildatum, figures
+
+
+@_zin("wi2013_verloop", "wi2013_status", "De verandering van het aantal inburgeringsplichtigen onder de Wi2013")
+def _wi2013_verloop(sources: _Sources) -> Built:
+    # The previous delivery holds only ingeburgerd and nog_plichtig: enough for both figures.
+    toen, nog_toen = sources.aantal("wi2013_status", 1, status="nog_plichtig")
+    nu, nog_nu = sources.aantal("wi2013_status", 0, status="nog_plichtig")
+    _, ingeburgerd_toen = sources.aantal("wi2013_status", 1, status="ingeburgerd")
+    _, ingeburgerd_nu = sources.aantal("wi2013_status", 0, status="ingeburgerd")
+    daling, diploma = nog_toen - nog_nu, ingeburgerd_nu - ingeburgerd_toen
+    if daling > 0:
+        verloop, key = f"met {fmt.aantal(daling)} personen gedaald", "wi2013_daling_nog_plichtig"
+    elif daling < 0:
+        verloop, key = f"met {fmt.aantal(-daling)} personen gestegen", "wi2013_stijging_nog_plichtig"
+    else:
+        verloop, key = "gelijk gebleven", "wi2013_verschil_nog_plichtig"
+    daarvan = "Daarvan hebben" if daling > 0 else "In dezelfde periode hebben"
+    text = (
+        f"Ten opzichte van de stand per {fmt.datum(toen)} is het aantal inburgeringsplichtigen onder de Wi2013 {verloop}. "
+        f"{daarvan} {fmt.aantal(diploma)} personen een inburgeringsdiploma gehaald."
+    )
+    return text, nu, {key: fmt.aantal(abs(daling)), f"wi2013_diploma_sinds_{maand(toen)}": fmt.aantal(diploma)}
+
+
+@_zin("wi2013_na_intrekking", "wi2013_cohorten", "Het aantal inburgeringsplichtigen in de cohorten na intrekking van de Wi2013")
+def _wi2013_na_intrekking(sources: _Sources) -> Built:
+    peildatum, frame = sources.delivery("wi2013_cohorten")
+    cohorten = sorted(int(c) for c in frame["cohort"].unique() if int(c) >= WI2013_INGETROKKEN)
+    if not cohorten:
+        raise NotDelivered(f"wi2013_cohorten van {fmt.datum(peildatum)} heeft geen cohort vanaf {WI2013_INGETROKKEN}")
+    totaal = {c: sources.aantal("wi2013_cohorten", column="totaal", cohort=c, doelgroep="totaal")[1] for c in cohorten}
+    eerste = cohorten[0]
+    _, voldaan_pct = sources.aantal("wi2013_cohorten", column="voldaan_pct", cohort=eerste, doelgroep="totaal")
+    per_cohort = " en ".join(f"{fmt.aantal(totaal[c])} in cohort {c}" for c in cohorten).replace(" in ", " personen in ", 1)
+    pct = fmt.procent(Decimal(voldaan_pct))  # Tabel 2's percentage as delivered
+    text = (
+        f"Ook na intrekking van de Wi2013 per 1 januari {WI2013_INGETROKKEN} zijn er personen inburgeringsplichtig gemaakt "
+        f"onder de Wi2013. Hoeveel personen per jaar inburgeringsplichtig zijn gemaakt, inclusief plichten die "
+        f"inmiddels vervallen zijn, is niet geleverd. Tabel 2, die vervallen plichten niet telt, heeft {per_cohort}. "
+        f"Van de groep {eerste} heeft inmiddels {pct} aan de inburgeringsplicht voldaan."
+    )
+    figures = {f"{TABLE_REF_PREFIX}2:{c}:Totaal": fmt.aantal(totaal[c]) for c in cohorten}
+    figures[f"wi2013_cohort_{eerste}_voldaan_pct"] = pct
+    return text, peildatum, figures
+
+
+# Section 5.3: ELIP.
+
+
+@_zin("elip_verloop", "elip", "Het verloop van de ELIP-groep")
+def _elip(sources: _Sources) -> Built:
+    # The last three deliveries: two for the change, the third to tell whether it happens again.
+    count = min(3, max(2, len(sources.history("elip"))))
+    totalen = [sources.aantal("elip", back, cohort="totaal") for back in reversed(range(count))]
+    (toen, vorig), (nu, laatst) = totalen[-2:]
+    if laatst == vorig:
+        verloop = "geen verandering zien"
+    else:
+        richting = "stijging" if laatst > vorig else "daling"
+        wederom = len(totalen) == 3 and (vorig > totalen[0][1]) == (laatst > vorig) and vorig != totalen[0][1]
+        verloop = f"{'wederom ' if wederom else ''}een {richting} zien"
+    text = (
+        f"De meest recente ELIP-cijfers, van {fmt.datum(nu)}, laten {verloop}: {fmt.aantal(laatst)} asielstatushouders "
+        f"die minstens € 9.500 hebben geleend en nog niet aan de inburgeringsplicht hebben voldaan, "
+        f"tegen {fmt.aantal(vorig)} op {fmt.datum(toen)}."
+    )
+    figures = {f"{TABLE_REF_PREFIX}3:{p.strftime('%d-%m-%Y')}:Totaal": fmt.aantal(n) for p, n in ((toen, vorig), (nu, laatst))}
+    return text, nu, figures
+
+
+# Section 5.4: loans, rounded in the text.
+
+
+def _lening(categorie: str, wording: str, step: int, template: str) -> Callable[[_Sources], Built]:
+    def build(sources: _Sources) -> Built:
+        peildatum, n = sources.aantal("wi2013_leningen", categorie=categorie)
+        figure = afgerond(n, wording, step)
+        return template.format(datum=fmt.datum(peildatum), n=figure), peildatum, {f"leningen_{categorie}_afgerond": figure}
+
+    return build
+
+
+for _categorie, (_wording, _step, _template) in LENINGEN_IN_TEKST.items():
+    _zin(f"leningen_{_categorie}", "wi2013_leningen", f"Het aantal leningen ({_categorie.replace('_', ' ')})")(
+        _lening(_categorie, _wording, _step, _template)
+    )

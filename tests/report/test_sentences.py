@@ -1,0 +1,192 @@
+"""The in-text sentences regenerate every figure the letter prints in running text that the data holds."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kerncijfers.brief import brief_by_slug, load_briefs
+from kerncijfers.report.sentences import NOT_IN_DELIVERIES, afgerond, figure_values, getal, tekstcijfers
+from kerncijfers.report.tables import letter_tables
+
+#: Printed in-text figures no delivery holds (see NOT_IN_DELIVERIES for why). May only change on purpose.
+NOT_REGENERABLE = {"wi2013_cohort_2022_opgelegd", "wi2013_cohort_2023_opgelegd"}
+
+#: In-text figures correcties.csv documents as printed wrongly: id -> the value used.
+TEXT_CORRECTIONS = {"wi2013_vrijgesteld_pct": "3,0%", "leningen_kwijtgescholden_afgerond": "circa 88.000"}
+
+
+@pytest.fixture(scope="module")
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def brief(repo_root):
+    return brief_by_slug(load_briefs(repo_root / "data" / "briefs.yml"), "2023-12")
+
+
+@pytest.fixture(scope="module")
+def validated(repo_root) -> Path:
+    return repo_root / "data" / "validated"
+
+
+@pytest.fixture(scope="module")
+def published(repo_root, brief) -> Path:
+    return repo_root / "data" / "published" / brief.published
+
+
+@pytest.fixture(scope="module")
+def printed(published) -> dict[str, dict]:
+    with open(published / "tekstcijfers.csv", encoding="utf-8", newline="") as f:
+        return {row["id"]: row for row in csv.DictReader(f)}
+
+
+@pytest.fixture(scope="module")
+def sentences(validated, brief):
+    return tekstcijfers(validated, brief)
+
+
+@pytest.fixture(scope="module")
+def values(validated, brief):
+    return figure_values(validated, brief)
+
+
+def text_corrections(published: Path, printed: dict[str, dict]) -> dict[str, str]:
+    """correcties.csv rows about running text, matched to tekstcijfers by paragraph and printed value."""
+    with open(published / "correcties.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    out = {}
+    for c in rows:
+        if not c["plaats"].startswith("Tekst "):
+            continue
+        paragraaf = c["plaats"].split()[1]
+        ids = [i for i, p in printed.items() if p["paragraaf"] == paragraaf and p["gedrukt"] == c["gedrukt"]]
+        assert len(ids) <= 1, (c["id"], ids)
+        if ids:
+            out[ids[0]] = c["gebruikt"]
+    return out
+
+
+def test_text_corrections_are_the_documented_ones(published, printed):
+    assert text_corrections(published, printed) == TEXT_CORRECTIONS
+
+
+def test_every_printed_figure_is_regenerated_except_the_listed_ones(values, printed):
+    assert set(printed) - set(values) == NOT_REGENERABLE
+    assert set(NOT_IN_DELIVERIES) == NOT_REGENERABLE
+    assert set(values) <= set(printed), "figure ids must be tekstcijfers ids"
+
+
+def test_every_regenerated_figure_equals_the_print(values, printed):
+    differences = {
+        id: (values[id], TEXT_CORRECTIONS.get(id, row["gedrukt"]))
+        for id, row in printed.items()
+        if id in values and values[id] != TEXT_CORRECTIONS.get(id, row["gedrukt"])
+    }
+    assert differences == {}
+
+
+def test_corrected_figures_differ_from_the_print(values, printed):
+    for id, used in TEXT_CORRECTIONS.items():
+        assert values[id] == used != printed[id]["gedrukt"]
+
+
+def test_each_figure_appears_in_its_sentence(sentences):
+    assert len({s.id for s in sentences}) == len(sentences)
+    for s in sentences:
+        assert s.figures, s.id
+        for figure in s.figures.values():
+            assert figure in s.text, (s.id, figure)
+
+
+def test_table_references_match_the_tables(sentences, validated, brief):
+    tables = {t.id: t for t in letter_tables(validated, brief)}
+    refs = {k: v for s in sentences for k, v in s.figures.items() if k.startswith("tabel_")}
+    assert refs == {
+        "tabel_2:2022:Totaal": "2.095",
+        "tabel_2:2023:Totaal": "380",
+        "tabel_3:01-07-2023:Totaal": "2.436",
+        "tabel_3:01-11-2023:Totaal": "2.739",
+    }
+    for ref, value in refs.items():
+        table_id, row_label, column = ref.split(":")
+        table = tables[table_id]
+        row = next(r for r in table.rows if r[0] == row_label)
+        assert row[table.header[-1].index(column)] == value
+
+
+def test_sentences_read_as_the_letter(sentences):
+    text = {s.id: s.text for s in sentences}
+    assert text["wi2021_inburgeraars"] == (
+        "Op 1 oktober 2023 waren er onder de Wi2021 circa 51.600 inburgeraars, waarvan 34.400 asielstatushouders, "
+        "16.100 gezinsmigranten en 1.100 overige migranten."
+    )
+    assert text["wi2021_in_azc"] == "Op 1 oktober 2023 verbleven 10.900 inburgeringsplichtige statushouders in een azc."
+    assert text["wi2013_verloop"] == (
+        "Ten opzichte van de stand per 1 mei 2023 is het aantal inburgeringsplichtigen onder de Wi2013 met 7.503 personen "
+        "gedaald. Daarvan hebben 5.510 personen een inburgeringsdiploma gehaald."
+    )
+    assert "- 5.823 inburgeraars (3,0%) vrijgesteld van de inburgeringsplicht;" in text["wi2013_stand"]
+    assert "ongeveer 40 procent van de asielstatushouders (3.700 personen)" in text["aanbod_vorige_peildatum"]
+    assert "laten wederom een stijging zien: 2.739" in text["elip_verloop"]
+    assert "in de periode van 1 mei 2023 tot 1 november 2023 vijf keer een keurmerk ingetrokken" in text["blik_op_werk_toezicht"]
+    assert "van 1 mei 2023 tot en met 1 november 2023 één melding van mogelijke inburgeringsfraude" in text["arbeidsinspectie_meldingen"]
+
+
+def test_cohort_2022_opgelegd_is_said_to_be_missing_not_invented(sentences):
+    s = next(s for s in sentences if s.id == "wi2013_na_intrekking")
+    assert "is niet geleverd" in s.text
+    assert "2.117" not in s.text
+    assert s.figures["wi2013_cohort_2022_voldaan_pct"] == "8%"
+
+
+def test_sentence_metadata(sentences):
+    meta = {s.id: (s.table, s.peildatum) for s in sentences}
+    assert meta["wi2021_inburgeraars"] == ("wi2021_kerncijfers", "2023-10-01")
+    assert meta["elip_verloop"] == ("elip", "2023-11-01")
+    assert meta["arbeidsparticipatie"] == ("overige_cijfers", "2023-05-01")
+    assert meta["leningen_toegekend"] == ("wi2013_leningen", "2023-10-01")
+
+
+def test_a_missing_delivery_is_said_not_invented(validated, brief, tmp_path):
+    partial = tmp_path / "validated"
+    shutil.copytree(validated, partial)
+    (partial / "2023-05-01" / "wi2021_kerncijfers.csv").unlink()
+    sentences = {s.id: s for s in tekstcijfers(partial, brief)}
+    pip = sentences["pip_aandeel"]
+    assert pip.figures == {} and pip.peildatum == ""
+    assert pip.text.startswith("Het aandeel inburgeraars met een vastgesteld PIP is niet geleverd (wi2021_kerncijfers:")
+    values = figure_values(partial, brief)
+    assert "pip_pct_mei" not in values and "aanbod_aantal_mei" not in values
+    assert values["wi2021_inburgeraars"] == "51.600"
+
+
+def test_nothing_delivered_gives_no_figures(brief, tmp_path):
+    (tmp_path / "validated").mkdir()
+    sentences = tekstcijfers(tmp_path / "validated", brief)
+    assert all("is niet geleverd" in s.text for s in sentences)
+    assert figure_values(tmp_path / "validated", brief) == {}
+
+
+@pytest.mark.parametrize(
+    ("value", "wording", "step", "expected"),
+    [
+        (138610, "ruim", 1000, "ruim 138.000"),
+        (87716, "circa", 1000, "circa 88.000"),
+        (14767, "afgerond", 1000, "afgerond 15.000"),
+        (1874, "bijna", 100, "bijna 1.900"),
+        (1850, "circa", 100, "circa 1.900"),  # half-up, not half-to-even
+        (138000, "ruim", 1000, "138.000"),  # exactly on the step: not 'ruim'
+    ],
+)
+def test_afgerond(value, wording, step, expected):
+    assert afgerond(value, wording, step) == expected
+
+
+@pytest.mark.parametrize(("n", "expected"), [(1, "één"), (4, "vier"), (10, "tien"), (12, "12"), (1700, "1.700")])
+def test_getal(n, expected):
+    assert getal(n) == expected
