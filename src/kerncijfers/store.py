@@ -41,7 +41,7 @@ def to_csv_text(frame: pd.DataFrame, table: Table) -> str:
     out["peildatum"] = out["peildatum"].map(lambda d: d.isoformat())
     for col in table.columns:
         if col.dtype == "decimal":
-            out[col.name] = out[col.name].map(lambda v: format(float(v), "g") if pd.notna(v) else "")
+            out[col.name] = out[col.name].map(lambda v: repr(float(v)) if pd.notna(v) else "")
     return out.to_csv(index=False, lineterminator="\n")
 
 

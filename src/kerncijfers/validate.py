@@ -16,6 +16,9 @@ import pandas as pd
 
 from kerncijfers.errors import Finding
 
+#: Columns that hold what a rule expects rather than what was delivered (see rules.py).
+DERIVED_PREFIXES = ("check_", "vorige_")
+
 #: Rows listed per failed expectation; the count says how many more there are.
 MAX_ROWS_PER_RULE = 20
 
@@ -84,10 +87,10 @@ class Validator:
 
 
 def subject_column(spec: dict) -> str | None:
-    """The delivered column a rule is about: for bounds column_B, for equalities column_A."""
+    """The delivered column a rule is about; the other column of a pair holds the expected value."""
     kwargs = spec["kwargs"]
     if spec["type"].startswith("expect_column_pair"):
-        return kwargs["column_B"] if "greater" in spec["type"] else kwargs["column_A"]
+        return kwargs["column_B"] if kwargs["column_A"].startswith(DERIVED_PREFIXES) else kwargs["column_A"]
     return kwargs.get("column")
 
 
@@ -105,6 +108,9 @@ def _findings(spec: dict, result: dict, frame: pd.DataFrame, file: str, errored:
     pair = spec["type"].startswith("expect_column_pair")
     column = kwargs.get("column")
     for row in list(rows)[:MAX_ROWS_PER_RULE]:
+        if isinstance(row, dict):
+            # With a named index GX reports {column: value, ..., index_name: row}.
+            row = row[frame.index.name]
         if pair:
             # column_B is the delivered value for bounds; column_A for equalities.
             delivered = subject_column(spec)
