@@ -160,6 +160,24 @@ def suites(check: bool = typer.Option(False, "--check", help="Only check that ex
         console.print(f"wrote {p.relative_to(layout.root)}")
 
 
+@app.command()
+def contract(check: bool = typer.Option(False, "--check", help="Only check that data/raw/README.md is up to date.")) -> None:
+    """Write the delivery contract data/raw/README.md from schema.py."""
+    from kerncijfers.contract import contract_markdown
+
+    layout = _layout(None)
+    path = layout.root / "data" / "raw" / "README.md"
+    text = contract_markdown()
+    if check:
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            err.print("[red]data/raw/README.md is out of date. Run `kerncijfers contract`.[/red]")
+            raise typer.Exit(1)
+        console.print("data/raw/README.md is up to date.")
+        return
+    path.write_text(text, encoding="utf-8", newline="\n")
+    console.print(f"wrote {path.relative_to(layout.root)}")
+
+
 def main() -> None:  # pragma: no cover - entry point for `python -m kerncijfers`
     app()
 
