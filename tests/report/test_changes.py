@@ -1,0 +1,173 @@
+"""The pages "Ontwikkeling sinds de vorige peildatum" and "Afwijkingen ten opzichte van de gepubliceerde brief"."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kerncijfers.brief import brief_by_slug, load_briefs
+from kerncijfers.report.changes import afwijkingen, changes_since_previous
+from kerncijfers.thresholds import GROOT, ONWAARSCHIJNLIJK, flags_for
+
+ROOT = Path(__file__).resolve().parents[2]
+VALIDATED = ROOT / "data" / "validated"
+
+
+@pytest.fixture(scope="module")
+def brief():
+    return brief_by_slug(load_briefs(ROOT / "data" / "briefs.yml"), "2023-12")
+
+
+@pytest.fixture(scope="module")
+def page(brief):
+    return changes_since_previous(VALIDATED, brief)
+
+
+# --- Ontwikkeling sinds de vorige peildatum ----------------------------------------------------
+
+
+def test_the_letters_sentence_on_the_wi2013_comes_from_the_data(page):
+    status = page.table("wi2013_status")
+    assert (status.vorige_peildatum, status.peildatum) == (dt.date(2023, 5, 1), dt.date(2023, 10, 1))
+    assert status.zinnen == (
+        "Ten opzichte van de vorige uitvoeringsbrief, waarin de stand per 1 mei 2023 werd weergegeven, "
+        "is het aantal inburgeringsplichtigen onder de Wi2013 met 7.503 personen gedaald.",
+        "Daarvan hebben 5.510 personen een inburgeringsdiploma gehaald.",
+    )
+
+
+def test_a_missing_previous_delivery_is_said_not_invented(page, brief):
+    for table, subject in (("wi2013_cohorten", "de Wi2013-cohorten (Tabel 2)"), ("wi2013_leningen", "de Wi2013-leningen (Tabel 4)")):
+        t = page.table(table)
+        assert (t.vorige_peildatum, t.comparison, t.veranderingen) == (None, None, ())
+        assert t.zinnen == (
+            f"Van {subject} is geen levering van vóór 1 oktober 2023 gevalideerd; "
+            "een verandering ten opzichte van de vorige peildatum is daarom niet te geven.",
+        )
+    early = dataclasses.replace(brief, peildatum=dt.date(2022, 1, 1), cutoff=dt.date(2022, 1, 1))
+    none = changes_since_previous(VALIDATED, early).table("elip")
+    assert none.zinnen == ("Van de ELIP-groep (Tabel 3) is tot en met 1 januari 2022 geen levering gevalideerd.",)
+
+
+def test_wi2021_sentences_and_the_rows_the_previous_delivery_lacks(page):
+    zinnen = page.table("wi2021_kerncijfers").zinnen
+    assert zinnen[0] == (
+        "Ten opzichte van de vorige uitvoeringsbrief, waarin de stand per 1 mei 2023 werd weergegeven, "
+        "is het aantal inburgeringsplichtigen onder de Wi2021 gestegen van 36.200 naar 51.600."
+    )
+    assert "Het aantal vastgestelde PIP's is gestegen van 15.600 naar 26.000." in zinnen
+    assert zinnen[-1].startswith("De levering van 1 mei 2023 heeft geen cijfer voor inburgeringsplichtigen onder de Wi2021 "
+                                 "(asielstatushouders, gezinsmigranten en overige migranten)")
+
+
+def test_elip_uses_the_previous_elip_delivery_and_flags_large_cohort_changes(page):
+    elip = page.table("elip")
+    assert (elip.vorige_peildatum, elip.peildatum) == (dt.date(2023, 7, 1), dt.date(2023, 11, 1))
+    assert elip.zinnen == (
+        "Ten opzichte van de vorige levering, met peildatum 1 juli 2023, is de ELIP-groep gestegen van 2.436 naar 2.739 personen.",
+        "Het sterkst gestegen is cohort 2021 (van 156 naar 478); het sterkst gedaald is cohort 2019 (van 627 naar 485).",
+    )
+    flagged = {v.change.key[0]: [f.soort for f in v.flags] for v in elip.flagged}
+    # 2020 +45,6% and 2021 +206,4% are large; 2013 (14 -> 10, -28,6%) is too small a count to flag.
+    assert flagged == {"2020": [GROOT], "2021": [GROOT]}
+
+
+def test_wi2021_build_up_is_flagged_large_but_the_wi2013_movement_is_not(page):
+    assert {v.change.key: v.flags[0].soort for v in page.table("wi2021_kerncijfers").flagged} == {
+        ("inburgeringsplichtigen", "totaal"): GROOT,
+        ("pip_vastgesteld", "totaal"): GROOT,
+        ("aanbod", "asielstatushouder"): GROOT,
+    }
+    assert page.table("wi2013_status").flagged == ()  # -14,6% and +5,6%
+
+
+def test_overige_cijfers_without_common_figures(page):
+    assert page.table("overige_cijfers").zinnen == (
+        "De levering van 1 november 2023 heeft geen cijfer dat ook in die van 1 mei 2023 staat; er is geen verandering te geven.",
+    )
+
+
+def test_a_falling_cumulative_figure_is_flagged_implausible(tmp_path, brief):
+    validated = tmp_path / "validated"
+    shutil.copytree(VALIDATED, validated)
+    status = validated / "2023-10-01" / "wi2013_status.csv"
+    status.write_text(status.read_text(encoding="utf-8").replace("ingeburgerd,103206", "ingeburgerd,90000"), encoding="utf-8")
+    t = changes_since_previous(validated, brief).table("wi2013_status")
+    [flagged] = t.flagged
+    assert flagged.change.key == ("ingeburgerd",)
+    assert [f.soort for f in flagged.flags] == [ONWAARSCHIJNLIJK]
+    assert t.zinnen[1] == "Het aantal ingeburgerden is in dezelfde periode met 7.696 personen gedaald."
+
+
+def test_thresholds():
+    d = Decimal
+    assert flags_for(d(1000), d(1249), eenheid="personen") == ()
+    assert [f.soort for f in flags_for(d(1000), d(1250), eenheid="personen")] == [GROOT]
+    assert [f.soort for f in flags_for(d(1000), d(750), eenheid="personen")] == [GROOT]
+    assert flags_for(d(14), d(10), eenheid="personen") == ()  # below MINIMUM_AANTAL
+    assert [f.soort for f in flags_for(d(10), d(156), eenheid="personen")] == [GROOT]  # growth from a small base
+    assert [f.soort for f in flags_for(d(51600), d(516), eenheid="personen")] == [ONWAARSCHIJNLIJK]  # hundreds slip
+    assert [f.soort for f in flags_for(d(500), d(0), eenheid="personen")] == [ONWAARSCHIJNLIJK]  # blanked out
+    assert [f.soort for f in flags_for(d(100), d(99), eenheid="personen", cumulatief=True)] == [ONWAARSCHIJNLIJK]
+    assert flags_for(d(8), d(17), eenheid="procent") == ()
+    assert [f.soort for f in flags_for(d(8), d(18), eenheid="procent")] == [GROOT]
+
+
+def test_changes_html_is_escaped_and_accessible(page):
+    fragment = page.to_html()
+    assert fragment.startswith('<section class="ontwikkeling" lang="nl" aria-labelledby="ontwikkeling">')
+    assert "<h2 id=\"ontwikkeling\">Ontwikkeling sinds de vorige peildatum</h2>" in fragment
+    assert "met 7.503 personen gedaald" in fragment
+    assert "vastgestelde PIP&#x27;s" in fragment  # text is escaped
+    assert "<caption>Veranderde cijfers, 1 juli 2023 tot 1 november 2023: ELIP: minstens € 9.500 geleend, per cohort (Tabel 3)</caption>" in fragment
+    assert '<th scope="row">2020</th><td>aantal</td><td class="getal">645</td><td class="getal">939</td>' in fragment
+    assert "<th>" not in fragment
+    assert fragment.count('<table class="kerncijfers-tabel">') == fragment.count("<caption>")
+    assert "Drempels voor grote en onwaarschijnlijke veranderingen" in fragment
+
+
+# --- Afwijkingen ten opzichte van de gepubliceerde brief ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def findings(brief):
+    return afwijkingen(ROOT / "data" / "published" / brief.published)
+
+
+def test_nine_findings_each_explained(findings):
+    assert len(findings.afwijkingen) == 9
+    assert findings.zonder_reden == ()
+    by_cell = {(a.plaats, a.cel): a for a in findings.afwijkingen}
+    shifted = by_cell[("Tabel 2", "2018, Totaal, Voldaan")]
+    assert (shifted.gedrukt, shifted.consistent, shifted.gebruikt, shifted.soort) == ("10.822", "12.212", "12.212", "waarde")
+    assert "shifted by one row" in shifted.reden
+    elip = by_cell[("Tabel 3", "01-07-2023, Totaal")]
+    assert (elip.gedrukt, elip.consistent) == ("2.341", "2.436")
+    rounding = by_cell[("Tekst 5.4", "Kwijtgescholden leningen (afgerond)")]
+    assert (rounding.gedrukt, rounding.consistent) == ("circa 87.000", "circa 88.000")
+    assert all(a.reden for a in findings.afwijkingen)
+
+
+def test_the_cells_that_matched_are_listed_by_place(findings):
+    places = [p for p, _ in findings.in_orde]
+    assert places[:4] == ["Tabel 1", "Tabel 2", "Tabel 3", "Tabel 4"]
+    in_orde = {(c.plaats, c.cel) for _, checks in findings.in_orde for c in checks}
+    assert not in_orde & {(a.plaats, a.cel) for a in findings.afwijkingen}
+    assert ("Tabel 3", "01-05-2022, Totaal") in in_orde
+    assert all(c.klopt for _, checks in findings.in_orde for c in checks)
+    assert findings.controles == 293
+
+
+def test_afwijkingen_html(findings):
+    fragment = findings.to_html()
+    assert "<h2 id=\"afwijkingen\">Afwijkingen ten opzichte van de gepubliceerde brief</h2>" in fragment
+    assert "<caption>Afwijkingen in de gedrukte brief (9)</caption>" in fragment
+    assert '<th scope="row">Tabel 2: 2016, Gezin &amp; Overig, Voldaan</th><td>5625</td><td>5.625</td>' in fragment
+    assert fragment.count('<td lang="en">') == 9
+    assert "<caption>Tabel 4: 5 controles in orde</caption>" in fragment
+    assert "<th>" not in fragment
