@@ -118,6 +118,54 @@ def check_published(
 
 
 @app.command()
+def diff(
+    peildatum_a: Optional[str] = typer.Argument(None, help="The old peildatum, YYYY-MM-DD."),
+    peildatum_b: Optional[str] = typer.Argument(None, help="The new peildatum, YYYY-MM-DD."),
+    against: Optional[str] = typer.Option(
+        None, "--against", help="Compare this build's published CSVs with a git ref (HEAD, origin/main, a tag) or another build's folder."
+    ),
+    html_path: Optional[Path] = typer.Option(None, "--html", help="Also write the diff as a self-contained HTML page to this file."),
+    table: Optional[list[str]] = typer.Option(None, "--table", help="Only this table (repeatable; between peildata only)."),
+    color: Optional[bool] = typer.Option(None, "--color/--no-color", help="Colour the output (default: when writing to a terminal)."),
+    strict: bool = typer.Option(False, "--strict", help="With --against, also exit 1 when numbers are only added."),
+    data_dir: Optional[Path] = DataDir,
+) -> None:
+    """What changed, cell by cell: between two peildata, or (--against) between this build and another.
+
+    With --against, exits 1 when a published number changes or disappears, so it can guard CI or a release.
+    """
+    import os
+
+    from kerncijfers.diff import added_published_numbers, changed_published_numbers, diff_against, diff_peildata, render_html, render_terminal
+
+    layout = _layout(data_dir)
+    if (against is None) == (peildatum_a is None or peildatum_b is None) or (against is not None and peildatum_a is not None):
+        err.print("[red]Give two peildata (kerncijfers diff 2023-05-01 2023-10-01) or --against <git ref or folder>, not both.[/red]")
+        raise typer.Exit(2)
+    try:
+        if against is not None:
+            result = diff_against(layout.root, against)
+        else:
+            result = diff_peildata(layout.validated, peildatum_a, peildatum_b, table or None)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    if color is None:
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    # typer.echo, not rich: CSV values may hold [brackets] that rich would read as markup.
+    typer.echo(render_terminal(result, color=color), nl=False, color=color)
+    if html_path is not None:
+        html_path.parent.mkdir(parents=True, exist_ok=True)
+        html_path.write_text(render_html(result), encoding="utf-8", newline="\n")
+        err.print(f"wrote {html_path}")
+    if against is not None:
+        changed, added = changed_published_numbers(result), added_published_numbers(result)
+        if changed or (strict and added):
+            err.print(f"[red]{changed} published numbers would change or disappear, {added} would be added, against {against}.[/red]")
+            raise typer.Exit(1)
+
+
+@app.command()
 def template(
     peildatum: str = typer.Argument(..., help="Peildatum of the new delivery, YYYY-MM-DD."),
     fmt: str = typer.Option("csv", "--format", help="csv or xlsx."),
