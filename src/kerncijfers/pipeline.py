@@ -9,13 +9,13 @@ every delivery of the build has passed.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from kerncijfers import rules
-from kerncijfers.delivery import previous_tables, read_delivery, sha256, shown_path
+from kerncijfers.delivery import PEILDATUM_RE, list_peildata, read_delivery, sha256, shown_path
 from kerncijfers.errors import DeliveryError, Finding
 from kerncijfers.store import write_delivery_stage
 from kerncijfers.validate import TableOutcome, Validator
@@ -51,26 +51,143 @@ def validate_delivery(
     raw_dir: Path, peildatum: str, expectations_dir: Path, *, today: dt.date | None = None
 ) -> DeliveryResult:
     """Read and check one delivery. Raises DeliveryError with every blocking finding."""
+    outcome = validate_deliveries(raw_dir, [peildatum], expectations_dir, today=today)[peildatum]
+    if isinstance(outcome, DeliveryError):
+        raise outcome
+    return outcome
+
+
+def validate_deliveries(
+    raw_dir: Path, peildata: list[str], expectations_dir: Path, *, today: dt.date | None = None
+) -> dict[str, DeliveryResult | DeliveryError]:
+    """Check several deliveries with one Great Expectations run per table.
+
+    A GX validation costs a few tenths of a second however few rows it checks, so the
+    tables of all deliveries are stacked and validated together; findings are then
+    handed back to their delivery, file and row. Each delivery's checks use its own
+    previous delivery, so the result equals validating them one by one.
+    """
     raw_dir = Path(raw_dir)
-    delivery = read_delivery(raw_dir, peildatum, today=today)
-    previous = previous_tables(raw_dir, peildatum)
     validator = validator_for(expectations_dir)
-    outcomes = []
-    for name in sorted(delivery.tables):
-        frame = delivery.tables[name]
-        before = previous.get(name, (None, None))[1]
-        checked = rules.with_checks(name, frame, before)
-        outcomes.append(validator.validate(name, checked, shown_path(delivery.files[name], raw_dir)))
-    if "wi2013_cohorten" in delivery.tables and "wi2013_status" in delivery.tables:
-        frame = rules.reconcile_wi2013(delivery.tables["wi2013_cohorten"], delivery.tables["wi2013_status"])
-        if frame is not None:
-            files = " and ".join(shown_path(delivery.files[n], raw_dir) for n in ("wi2013_cohorten", "wi2013_status"))
-            outcomes.append(validator.validate(rules.RECONCILIATION, frame, files))
-    summary = summarise(delivery, outcomes, previous, raw_dir, validator.gx_version)
-    result = DeliveryResult(peildatum=peildatum, tables=delivery.tables, outcomes=outcomes, summary=summary)
-    if result.errors:
-        raise DeliveryError(result.errors)
-    return result
+    results: dict[str, DeliveryResult | DeliveryError] = {}
+    readable = {}
+    for p in peildata:
+        try:
+            readable[p] = read_delivery_cached(raw_dir, p, today=today)
+        except DeliveryError as exc:
+            results[p] = exc
+    # Stack every table of every readable delivery, remembering where each row came from.
+    stacks: dict[str, list[pd.DataFrame]] = {}
+    origin: dict[str, list[tuple[str, int, str]]] = {}
+    previous_of = {}
+    for p, delivery in readable.items():
+        previous = previous_deliveries(raw_dir, p, today=today)
+        previous_of[p] = previous
+        for name, frame in sorted(delivery.tables.items()):
+            before = previous.get(name, (None, None))[1]
+            _stack(stacks, origin, name, rules.with_checks(name, frame, before), p, shown_path(delivery.files[name], raw_dir))
+        if "wi2013_cohorten" in delivery.tables and "wi2013_status" in delivery.tables:
+            frame = rules.reconcile_wi2013(delivery.tables["wi2013_cohorten"], delivery.tables["wi2013_status"])
+            if frame is not None:
+                files = " and ".join(shown_path(delivery.files[n], raw_dir) for n in ("wi2013_cohorten", "wi2013_status"))
+                _stack(stacks, origin, rules.RECONCILIATION, frame, p, files)
+    per_delivery: dict[str, list[TableOutcome]] = {p: [] for p in readable}
+    for name in sorted(stacks, key=lambda n: (n == rules.RECONCILIATION, n)):
+        stacked = pd.concat(stacks[name])
+        stacked.index = pd.RangeIndex(len(stacked), name="row")
+        outcome = validator.validate(name, stacked, "", max_rows=None)
+        for p, part in _split(outcome, origin[name]).items():
+            per_delivery[p].append(part)
+    for p, delivery in readable.items():
+        outcomes = per_delivery[p]
+        summary = summarise(delivery, outcomes, previous_of[p], raw_dir, validator.gx_version)
+        result = DeliveryResult(peildatum=p, tables=delivery.tables, outcomes=outcomes, summary=summary)
+        results[p] = DeliveryError(result.errors) if result.errors else result
+    return {p: results[p] for p in peildata}
+
+
+def _stack(stacks, origin, name: str, frame: pd.DataFrame, peildatum: str, file: str) -> None:
+    stacks.setdefault(name, []).append(frame)
+    origin.setdefault(name, []).extend((peildatum, int(row), file) for row in frame.index)
+
+
+def _split(outcome: TableOutcome, origin: list[tuple[str, int, str]]) -> dict[str, TableOutcome]:
+    """One stacked outcome back into one outcome per delivery, with the file's own row numbers."""
+    parts: dict[str, TableOutcome] = {}
+    counts: dict[str, int] = {}
+    for p, _, file in origin:
+        counts[p] = counts.get(p, 0) + 1
+        parts.setdefault(p, TableOutcome(name=outcome.name, file=file, rows=0))
+    for p, part in parts.items():
+        part.rows = counts[p]
+    failed_rules: dict[str, set] = {p: set() for p in parts}
+    for f in outcome.findings:
+        if f.row is None:
+            # A finding about the whole stack (rare: the header is checked on reading) concerns every delivery.
+            for p, part in parts.items():
+                part.findings.append(replace(f, file=part.file))
+                failed_rules[p].add(f.rule)
+            continue
+        p, row, file = origin[f.row]
+        parts[p].findings.append(replace(f, file=file, row=row))
+        failed_rules[p].add(f.rule)
+    for p, part in parts.items():
+        part.findings = _limit_rows(part.findings)
+        for e in outcome.expectations:
+            mine = sum(1 for f in part.findings if f.rule == e["rule"] and f.row is not None)
+            part.expectations.append(e | {"success": e["rule"] not in failed_rules[p], "unexpected_count": mine})
+    return parts
+
+
+def _limit_rows(findings: list[Finding]) -> list[Finding]:
+    """At most MAX_ROWS_PER_RULE findings per rule, then one saying how many more."""
+    from kerncijfers.validate import MAX_ROWS_PER_RULE
+
+    out, seen = [], {}
+    for f in findings:
+        seen[f.rule] = seen.get(f.rule, 0) + 1
+        if seen[f.rule] <= MAX_ROWS_PER_RULE:
+            out.append(f)
+    for rule, n in seen.items():
+        if n > MAX_ROWS_PER_RULE:
+            first = next(f for f in findings if f.rule == rule)
+            out.append(replace(first, row=None, column=None, value=None, message=f"{first.message}: {n - MAX_ROWS_PER_RULE} more rows"))
+    return out
+
+
+# --- reading, once per build ---------------------------------------------------------
+
+_READ_CACHE: dict[tuple, object] = {}
+
+
+def _folder_signature(folder: Path) -> tuple:
+    try:
+        return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir()))
+    except OSError:
+        return ()
+
+
+def read_delivery_cached(raw_dir: Path, peildatum: str, *, today: dt.date | None = None):
+    """read_delivery, remembered while the folder's files are unchanged (one kernel reads each delivery once)."""
+    key = (str(Path(raw_dir).resolve()), peildatum, _folder_signature(Path(raw_dir) / peildatum))
+    if key not in _READ_CACHE:
+        _READ_CACHE[key] = read_delivery(raw_dir, peildatum, today=today)
+    return _READ_CACHE[key]
+
+
+def previous_deliveries(raw_dir: Path, peildatum: str, *, today: dt.date | None = None) -> dict[str, tuple[str, pd.DataFrame]]:
+    """For each table, its most recent earlier readable delivery: {table: (peildatum, frame)}."""
+    found: dict[str, tuple[str, pd.DataFrame]] = {}
+    for earlier in list_peildata(raw_dir):
+        if earlier >= peildatum or not PEILDATUM_RE.match(earlier):
+            continue
+        try:
+            delivery = read_delivery_cached(raw_dir, earlier, today=today)
+        except DeliveryError:
+            continue  # refused when it is validated itself
+        for name, frame in delivery.tables.items():
+            found[name] = (earlier, frame)
+    return found
 
 
 def summarise(delivery, outcomes: list[TableOutcome], previous: dict, raw_dir: Path, gx_version: str) -> dict:
@@ -95,11 +212,29 @@ def summarise(delivery, outcomes: list[TableOutcome], previous: dict, raw_dir: P
     }
 
 
-def validate_to_stage(raw_dir: Path, peildatum: str, expectations_dir: Path, stage_dir: Path) -> DeliveryResult:
-    """Validate one delivery and write it to `stage_dir/<peildatum>/`. The notebook's one call."""
-    result = validate_delivery(Path(raw_dir), peildatum, Path(expectations_dir))
-    write_delivery_stage(Path(stage_dir) / peildatum, result.tables, result.summary)
-    return result
+_BATCHES: dict[tuple, dict] = {}
+
+
+def validate_to_stage(
+    raw_dir: Path, peildatum: str, expectations_dir: Path, stage_dir: Path, batch: list[str] | None = None
+) -> DeliveryResult:
+    """Validate one delivery and write it to `stage_dir/<peildatum>/`. The notebook's one call.
+
+    `batch` lists every delivery of the build: the first notebook validates them all in one
+    Great Expectations run per table, and the others take their result from that run.
+    """
+    raw_dir = Path(raw_dir)
+    batch = list(batch or [peildatum])
+    key = (str(raw_dir.resolve()), str(Path(expectations_dir).resolve()), tuple(batch),
+           tuple(_folder_signature(raw_dir / p) for p in batch))
+    if key not in _BATCHES:
+        _BATCHES.clear()
+        _BATCHES[key] = validate_deliveries(raw_dir, batch, Path(expectations_dir))
+    outcome = _BATCHES[key][peildatum]
+    if isinstance(outcome, DeliveryError):
+        raise outcome
+    write_delivery_stage(Path(stage_dir) / peildatum, outcome.tables, outcome.summary)
+    return outcome
 
 
 def summary_frame(result: DeliveryResult) -> pd.DataFrame:

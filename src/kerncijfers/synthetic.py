@@ -63,7 +63,7 @@ def generate(data_dir: Path, n: int, seed: int = 2023) -> list[str]:
         for g in wi2021:
             wi2021[g] += rng.randint(0, 300)
         total = sum(wi2021.values())
-        pip_asiel = wi2021["asielstatushouder"] * rng.randint(30, 60) // 100
+        pip_asiel = wi2021["asielstatushouder"] * min(30 + i, 80) // 100  # grows with the population
         rows = [[p, "inburgeringsplichtigen", "totaal", total]] + [[p, "inburgeringsplichtigen", g, v] for g, v in wi2021.items()]
         rows += [[p, "in_azc", "asielstatushouder", wi2021["asielstatushouder"] // 3],
                  [p, "pip_vastgesteld", "asielstatushouder", pip_asiel],

@@ -58,7 +58,7 @@ class Validator:
             self._batch_definitions[name] = asset.add_batch_definition_whole_dataframe(f"{name}-whole")
         return self._batch_definitions[name]
 
-    def validate(self, suite_name: str, frame: pd.DataFrame, file: str) -> TableOutcome:
+    def validate(self, suite_name: str, frame: pd.DataFrame, file: str, max_rows: int | None = MAX_ROWS_PER_RULE) -> TableOutcome:
         """Validate `frame` (indexed by the file's row numbers) against a suite."""
         if suite_name not in self.suites:
             raise KeyError(f"no suite {suite_name}.json in expectations/; run `kerncijfers suites` to write it")
@@ -82,7 +82,7 @@ class Validator:
                 "unexpected_count": len(failed_rows),
             })
             if not er.success:
-                outcome.findings += _findings(spec, er.result, frame, file, errored, er.exception_info)
+                outcome.findings += _findings(spec, er.result, frame, file, errored, er.exception_info, max_rows)
         return outcome
 
 
@@ -94,7 +94,7 @@ def subject_column(spec: dict) -> str | None:
     return kwargs.get("column")
 
 
-def _findings(spec: dict, result: dict, frame: pd.DataFrame, file: str, errored: bool, exc: dict | None) -> list[Finding]:
+def _findings(spec: dict, result: dict, frame: pd.DataFrame, file: str, errored: bool, exc: dict | None, max_rows: int | None) -> list[Finding]:
     meta, kwargs = spec["meta"], spec["kwargs"]
     severity = "error" if spec["severity"] == "critical" else spec["severity"]
     base = dict(file=file, rule=meta["rule"], message=meta["message"], hint=meta["hint"], severity=severity)
@@ -107,7 +107,7 @@ def _findings(spec: dict, result: dict, frame: pd.DataFrame, file: str, errored:
     findings = []
     pair = spec["type"].startswith("expect_column_pair")
     column = kwargs.get("column")
-    for row in list(rows)[:MAX_ROWS_PER_RULE]:
+    for row in list(rows)[:max_rows]:
         if isinstance(row, dict):
             # With a named index GX reports {column: value, ..., index_name: row}.
             row = row[frame.index.name]
@@ -119,8 +119,8 @@ def _findings(spec: dict, result: dict, frame: pd.DataFrame, file: str, errored:
             findings.append(Finding(**base, row=int(row), column=delivered, value=value))
         else:
             findings.append(Finding(**base, row=int(row), column=column, value=_fmt(frame.at[row, column]) if column else None))
-    if len(rows) > MAX_ROWS_PER_RULE:
-        findings.append(Finding(**base | {"message": f"{meta['message']}: {len(rows) - MAX_ROWS_PER_RULE} more rows"}))
+    if max_rows is not None and len(rows) > max_rows:
+        findings.append(Finding(**base | {"message": f"{meta['message']}: {len(rows) - max_rows} more rows"}))
     return findings
 
 
