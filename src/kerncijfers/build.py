@@ -185,6 +185,13 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
         if layout.stage.exists():
             shutil.rmtree(layout.stage)  # left by a killed build; never published
         layout.stage.mkdir(parents=True)
+        # The staged validated tree starts as a copy of what is published, so the report can be
+        # rendered from the new state before anything is moved into place.
+        staged_validated = layout.stage / "validated"
+        if layout.validated.is_dir():
+            shutil.copytree(layout.validated, staged_validated, ignore=shutil.ignore_patterns(".*"))
+        else:
+            staged_validated.mkdir()
         validate = [s for s in stale if s.kind == "validate"]
         failures = _run_validation(layout, validate, say, result) if validate else []
         if failures:
@@ -216,12 +223,14 @@ def _run_validation(layout: Layout, steps: list[Step], say, result: BuildResult)
             p = step.params["peildatum"]
             say(f"[{i}/{len(steps)}] validate {p}")
             executed = layout.stage / "notebooks" / f"validate-{p}.ipynb"
+            shutil.rmtree(layout.stage / "validated" / p, ignore_errors=True)
             try:
                 nb = run(notebook, executed, {
                     "peildatum": p,
                     "raw_dir": os.path.relpath(layout.raw, layout.root),
                     "expectations_dir": os.path.relpath(layout.expectations, layout.root),
                     "stage_dir": os.path.relpath(layout.stage / "validated", layout.root),
+                    "batch": [s.params["peildatum"] for s in steps],
                 })
             except NotebookFailed as exc:
                 log = layout.state_dir / "logs" / f"validate-{p}.ipynb"
@@ -247,7 +256,7 @@ def _run_report(layout: Layout, say, result: BuildResult) -> None:
     except ImportError:
         result.notes.append("report: not available yet")
         return
-    render_all(layout, layout.stage / "reports", say=say, notes=result.notes)
+    render_all(layout, layout.stage / "reports", validated_dir=layout.stage / "validated", say=say, notes=result.notes)
 
 
 def _publish(layout: Layout, validate: list[Step], report: bool, say) -> None:
