@@ -1,0 +1,469 @@
+"""The brief's charts, with Altair: each one drawn offline and paired with its data table.
+
+Every chart is rendered to SVG and PNG here, in Python, with vl-convert: the report
+page shows the SVG inline, so nothing is fetched from a CDN and nothing needs
+JavaScript to draw. The Vega-Lite spec carries the nl-NL number and time locale in
+its config, so anyone who opens the exported `.vl.json` elsewhere sees Dutch numbers
+too. Readers who cannot see a chart get the same figures from `Chart.table`.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from kerncijfers import formatting
+from kerncijfers.brief import Brief
+from kerncijfers.report.tables import TABEL_2_GROEPEN, TABEL_2_STATUSSEN, TABEL_4_RIJEN, limit_for
+from kerncijfers.rounding import share_half_up, to_hundreds
+from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
+from kerncijfers.store import table_history
+
+LOCALE = "nl-NL"
+#: vl-convert bundles several Vega-Lite versions; use the one Altair writes specs for.
+VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+#: PNG pixels per SVG pixel: sharp enough for a Word document.
+PNG_SCALE = 2
+
+# Colours from the Rijkshuisstijl palette. Each has a contrast of at least 3:1 against
+# white (WCAG 2.1 AA, 1.4.11 non-text contrast); tests/report/test_site.py checks it.
+# Stacked segments also get a white edge, so neighbours never rely on colour alone.
+BLAUW = "#01689B"  # 6,1:1
+ORANJE = "#E17000"  # 3,2:1
+VIOLET = "#42145F"  # 14,0:1
+GROEN = "#39870C"  # 4,5:1
+#: Type sizes for reading on screen and in Word; the SVG is shown at its own size.
+CONFIG = {
+    "font": "Liberation Sans, Arial, sans-serif",
+    "axis": {"labelFontSize": 13, "titleFontSize": 14, "labelColor": "#1a1a1a", "titleColor": "#1a1a1a"},
+    "legend": {"labelFontSize": 13, "titleFontSize": 14, "labelColor": "#1a1a1a", "titleColor": "#1a1a1a"},
+    "header": {"labelFontSize": 14, "labelColor": "#1a1a1a"},
+    "title": {"fontSize": 16, "anchor": "start", "color": "#1a1a1a"},
+}
+STATUS_KLEUREN = {"voldaan": BLAUW, "ontheven": ORANJE, "nog_plichtig": VIOLET}
+REEKS_KLEUREN = (BLAUW, ORANJE, GROEN, VIOLET)
+REEKS_VORMEN = ("circle", "square", "triangle-up", "diamond")
+
+# Labels as the letter's tables print them (one place: tables.py).
+STATUS_LABELS = TABEL_2_STATUSSEN
+DOELGROEP_LABELS = {d: TABEL_2_GROEPEN[d] for d in DOELGROEPEN_WI2013}
+LENING_LABELS = TABEL_4_RIJEN
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart of the brief, its tidy data, and the data table that stands in for it."""
+
+    id: str
+    title: str
+    description: str
+    chart: alt.TopLevelMixin
+    #: Tidy data the chart draws, with Dutch column names.
+    data: pd.DataFrame
+    #: The same figures formatted as the letter prints them, one string per cell.
+    table: pd.DataFrame
+
+    def spec(self) -> dict:
+        """The Vega-Lite spec with the Dutch locale in its config."""
+        spec = self.chart.to_dict()
+        config = spec.setdefault("config", {})
+        for key, value in CONFIG.items():
+            config[key] = {**config.get(key, {}), **value} if isinstance(value, dict) else value
+        config["locale"] = {
+            "number": vlc.get_format_locale(LOCALE),
+            "time": vlc.get_time_format_locale(LOCALE),
+        }
+        return spec
+
+    def to_json(self) -> str:
+        """Deterministic Vega-Lite JSON: sorted keys, two-space indent, trailing newline."""
+        return json.dumps(self.spec(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    def to_svg(self) -> str:
+        """The chart as an accessible SVG: role img, a title and the description."""
+        svg = vlc.vegalite_to_svg(
+            self.spec(), vl_version=VL_VERSION, format_locale=LOCALE, time_format_locale=LOCALE
+        )
+        return _accessible_svg(svg, self.title, self.description)
+
+    def to_png(self) -> bytes:
+        return vlc.svg_to_png(self.to_svg(), scale=PNG_SCALE)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # SVG for web pages; PNG as well, for formats that take no SVG.
+        svg = self.to_svg()
+        return {
+            "image/svg+xml": svg,
+            "image/png": base64.b64encode(vlc.svg_to_png(svg, scale=PNG_SCALE)).decode("ascii"),
+            "text/plain": f"{self.title}. {self.description}",
+        }
+
+
+def letter_charts(validated_dir: Path, brief: Brief) -> list[Chart]:
+    """The brief's charts, from the deliveries each table's limit allows (see tables.limit_for)."""
+    validated_dir = Path(validated_dir)
+    return [
+        pip_chart(pip_aandeel(_history(validated_dir, "wi2021_kerncijfers", brief))),
+        wi2013_status_chart(wi2013_status(_latest(validated_dir, "wi2013_cohorten", brief))),
+        elip_chart(elip_per_cohort(_history(validated_dir, "elip", brief))),
+        leningen_chart(leningen(_latest(validated_dir, "wi2013_leningen", brief))),
+    ]
+
+
+def write_chart_exports(charts: list[Chart], out_dir: Path) -> list[Path]:
+    """Write `<id>.vl.json`, `<id>.svg` and `<id>.png` per chart; return the paths written."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for c in charts:
+        svg = c.to_svg()
+        for path, content in (
+            (out_dir / f"{c.id}.vl.json", c.to_json().encode("utf-8")),
+            (out_dir / f"{c.id}.svg", svg.encode("utf-8")),
+            (out_dir / f"{c.id}.png", vlc.svg_to_png(svg, scale=PNG_SCALE)),
+        ):
+            path.write_bytes(content)
+            written.append(path)
+    return written
+
+
+# --- load inputs ---------------------------------------------------------------------
+
+
+def _history(validated_dir: Path, name: str, brief: Brief) -> list[tuple[str, pd.DataFrame]]:
+    # The same limit as the letter's tables, so a chart never shows a later delivery than its table.
+    limit = limit_for(brief, name)
+    history = table_history(validated_dir, name, limit)
+    if not history:
+        raise ValueError(
+            f"No validated delivery of {name} up to {limit} in {validated_dir}: "
+            f"brief {brief.slug} cannot draw its chart. Add the delivery to data/raw/ and run the build."
+        )
+    return history
+
+
+def _latest(validated_dir: Path, name: str, brief: Brief) -> pd.DataFrame:
+    return _history(validated_dir, name, brief)[-1][1]
+
+
+# --- process data: one tidy frame per chart ---------------------------------------------
+
+
+def pip_aandeel(history: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
+    """Per peildatum: inburgeringsplichtigen, vastgestelde PIP's and their share (half-up, whole %).
+
+    Wi2021 counts are published in hundreds (footnote 5 of the letter) and Tabel 1 takes
+    the share of the rounded counts, half-up; the chart does the same so the two agree.
+    """
+    rows = []
+    for peildatum, frame in history:
+        totaal = frame[frame["doelgroep"] == "totaal"].set_index("indicator")["aantal"]
+        has = [i in totaal.index for i in ("inburgeringsplichtigen", "pip_vastgesteld")]
+        if not any(has):
+            continue  # this delivery carries other Wi2021 indicators only
+        if not all(has):
+            raise ValueError(
+                f"data/validated/{peildatum}/wi2021_kerncijfers.csv has "
+                f"{'pip_vastgesteld' if has[1] else 'inburgeringsplichtigen'} for doelgroep totaal but not "
+                f"{'inburgeringsplichtigen' if has[1] else 'pip_vastgesteld'}: the PIP share needs both."
+            )
+        plichtig = to_hundreds(int(totaal["inburgeringsplichtigen"]))
+        pip = to_hundreds(int(totaal["pip_vastgesteld"]))
+        rows.append(
+            {
+                "peildatum": peildatum,
+                "inburgeringsplichtigen": plichtig,
+                "pip_vastgesteld": pip,
+                "aandeel_pct": int(share_half_up(pip, plichtig)),
+            }
+        )
+    if not rows:
+        raise ValueError("No wi2021_kerncijfers delivery has inburgeringsplichtigen and pip_vastgesteld for totaal.")
+    return pd.DataFrame(rows)
+
+
+def wi2013_status(cohorten: pd.DataFrame) -> pd.DataFrame:
+    """Long frame: cohort, doelgroep, status, aantal and the percentage DUO delivers."""
+    rows = []
+    for rec in cohorten.to_dict("records"):
+        for status in STATUSSEN_TABEL2:
+            rows.append(
+                {
+                    "cohort": str(rec["cohort"]),
+                    "doelgroep": rec["doelgroep"],
+                    "status": status,
+                    "aantal": int(rec[status]),
+                    "totaal": int(rec["totaal"]),
+                    "pct": int(rec[f"{status}_pct"]),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def elip_per_cohort(history: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
+    """Long frame: peildatum, cohort, aantal; `totaal` kept for the table, not drawn."""
+    frames = [f[["peildatum", "cohort", "aantal"]].assign(peildatum=p) for p, f in history]
+    out = pd.concat(frames, ignore_index=True)
+    out["aantal"] = out["aantal"].astype(int)
+    out["cohort"] = out["cohort"].astype(str)
+    return out
+
+
+def leningen(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per categorie: aantal and bedrag_eur, as delivered."""
+    out = frame[["peildatum", "categorie", "aantal", "bedrag_eur"]].copy()
+    out["peildatum"] = out["peildatum"].map(lambda d: d.isoformat())
+    out["aantal"] = out["aantal"].astype(int)
+    out["bedrag_eur"] = out["bedrag_eur"].astype(int)
+    return out
+
+
+# --- charts ----------------------------------------------------------------------------
+
+
+def pip_chart(data: pd.DataFrame) -> Chart:
+    """Bars: the PIP share per peildatum."""
+    data = data.assign(
+        peildatum_label=[formatting.datum(_date(p)) for p in data["peildatum"]],
+        aandeel=[p / 100 for p in data["aandeel_pct"]],
+        label=[formatting.procent(p) for p in data["aandeel_pct"]],
+    )
+    order = list(data["peildatum_label"])
+    title = "Aandeel inburgeringsplichtigen met een vastgesteld PIP"
+    description = "Staafdiagram van het aandeel inburgeringsplichtigen (Wi2021) met een vastgesteld PIP: " + ", ".join(
+        f"{r.label} op {r.peildatum_label} ({formatting.aantal(r.pip_vastgesteld)} van "
+        f"{formatting.aantal(r.inburgeringsplichtigen)})"
+        for r in data.itertuples()
+    ) + "."
+    x = alt.X("peildatum_label:O", title="Peildatum", sort=order, axis=alt.Axis(labelAngle=0))
+    base = alt.Chart(data).encode(x=x)
+    bars = base.mark_bar(color=BLAUW, width=alt.RelativeBandSize(0.6)).encode(
+        y=alt.Y("aandeel:Q", title="Aandeel met vastgesteld PIP", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format=".0%")),
+        tooltip=[
+            alt.Tooltip("peildatum_label:N", title="Peildatum"),
+            alt.Tooltip("label:N", title="Aandeel"),
+            alt.Tooltip("pip_vastgesteld:Q", title="Vastgestelde PIP's", format=",d"),
+            alt.Tooltip("inburgeringsplichtigen:Q", title="Inburgeringsplichtigen", format=",d"),
+        ],
+    )
+    labels = base.mark_text(dy=-8, fontSize=13, color="#000000").encode(y="aandeel:Q", text="label:N")
+    chart = (bars + labels).properties(title=title, description=description, width=320, height=240)
+    table = pd.DataFrame(
+        {
+            "Peildatum": data["peildatum_label"],
+            "Inburgeringsplichtigen": [formatting.aantal(v) for v in data["inburgeringsplichtigen"]],
+            "Vastgestelde PIP's": [formatting.aantal(v) for v in data["pip_vastgesteld"]],
+            "Aandeel": data["label"],
+        }
+    )
+    tidy = data[["peildatum", "inburgeringsplichtigen", "pip_vastgesteld", "aandeel_pct"]]
+    return Chart("pip", title, description, chart, tidy, table)
+
+
+def wi2013_status_chart(data: pd.DataFrame) -> Chart:
+    """Stacked bars per cohort, one panel per doelgroep: voldaan, ontheven, nog plichtig."""
+    data = data.assign(
+        doelgroep_label=data["doelgroep"].map(DOELGROEP_LABELS),
+        status_label=data["status"].map(STATUS_LABELS),
+        status_volgorde=data["status"].map({s: i for i, s in enumerate(STATUSSEN_TABEL2)}),
+        pct_label=[formatting.procent(v) for v in data["pct"]],
+    )
+    cohorts = sorted(data["cohort"].unique())
+    statuses = [STATUS_LABELS[s] for s in STATUSSEN_TABEL2]
+    title = "Wi2013: status per cohort en doelgroep"
+    oldest, newest = cohorts[0], cohorts[-1]
+
+    def pct(cohort, status):
+        row = data[(data["cohort"] == cohort) & (data["doelgroep"] == "totaal") & (data["status"] == status)]
+        return row["pct_label"].iloc[0] if len(row) else "onbekend"
+
+    description = (
+        "Gestapelde staven per cohort (jaar waarin de inburgeringsplicht is opgelegd), in drie panelen: "
+        "totaal, asielstatushouders en gezinsmigranten en overige migranten. Elke staaf verdeelt het cohort "
+        f"over voldaan, ontheven en nog plichtig. Van cohort {oldest} heeft {pct(oldest, 'voldaan')} voldaan en is "
+        f"{pct(oldest, 'nog_plichtig')} nog plichtig; van cohort {newest} is {pct(newest, 'nog_plichtig')} nog plichtig."
+    )
+    chart = (
+        alt.Chart(data, width=170, height=alt.Step(20))
+        .mark_bar(stroke="#ffffff", strokeWidth=1)
+        .encode(
+            y=alt.Y("cohort:O", title="Cohort", sort=cohorts),
+            x=alt.X("aantal:Q", stack="normalize", title="Aandeel van het cohort", axis=alt.Axis(format=".0%", tickCount=4)),
+            color=alt.Color(
+                "status_label:N",
+                title="Status",
+                sort=statuses,
+                scale=alt.Scale(domain=statuses, range=[STATUS_KLEUREN[s] for s in STATUSSEN_TABEL2]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            order=alt.Order("status_volgorde:Q"),
+            column=alt.Column(
+                "doelgroep_label:N", title=None, sort=[DOELGROEP_LABELS[d] for d in DOELGROEP_LABELS],
+                header=alt.Header(labelFontSize=13, labelFontWeight="bold"),
+            ),
+            tooltip=[
+                alt.Tooltip("cohort:O", title="Cohort"),
+                alt.Tooltip("doelgroep_label:N", title="Doelgroep"),
+                alt.Tooltip("status_label:N", title="Status"),
+                alt.Tooltip("aantal:Q", title="Aantal", format=",d"),
+                alt.Tooltip("pct_label:N", title="Percentage"),
+            ],
+        )
+        .properties(title=title, description=description)
+    )
+    wide = data.pivot_table(index=["cohort", "doelgroep"], columns="status", values=["aantal", "pct"], aggfunc="first")
+    totals = data.groupby(["cohort", "doelgroep"])["totaal"].first()
+    rows = []
+    for cohort in cohorts:
+        for doelgroep in DOELGROEP_LABELS:
+            if (cohort, doelgroep) not in totals.index:
+                continue
+            row = {"Cohort": cohort, "Doelgroep": DOELGROEP_LABELS[doelgroep], "Totaal": formatting.aantal(totals[(cohort, doelgroep)])}
+            for s in STATUSSEN_TABEL2:
+                n, pct = wide.loc[(cohort, doelgroep), ("aantal", s)], wide.loc[(cohort, doelgroep), ("pct", s)]
+                row[STATUS_LABELS[s]] = f"{formatting.aantal(n)} ({formatting.procent(pct)})"
+            rows.append(row)
+    tidy = data[["cohort", "doelgroep", "status", "aantal", "pct"]]
+    return Chart("wi2013-status", title, description, chart, tidy, pd.DataFrame(rows))
+
+
+def elip_chart(data: pd.DataFrame) -> Chart:
+    """Lines with markers: ELIP per cohort, one line per peildatum."""
+    data = data.assign(peildatum_label=[formatting.datum(_date(p)) for p in data["peildatum"]])
+    peildata = list(dict.fromkeys(data["peildatum_label"]))
+    cohorts = [c for c in ELIP_COHORTEN if c != "totaal" and c in set(data["cohort"])]
+    drawn = data[data["cohort"] != "totaal"]
+    totals = data[data["cohort"] == "totaal"].set_index("peildatum_label")["aantal"]
+    title = "ELIP: minstens € 9.500 geleend, per cohort en peildatum"
+    description = (
+        "Lijndiagram van het aantal asielstatushouders onder de Wi2013 dat minstens € 9.500 heeft geleend en nog "
+        "niet heeft voldaan (ELIP), per cohort, met één lijn per peildatum. Totaal: "
+        + ", ".join(f"{formatting.aantal(totals[p])} op {p}" for p in peildata if p in totals.index)
+        + "."
+    )
+    n = len(peildata)
+    chart = (
+        alt.Chart(drawn, width=440, height=260)
+        .mark_line(point=alt.OverlayMarkDef(filled=True, size=60), strokeWidth=2)
+        .encode(
+            x=alt.X("cohort:O", title="Cohort", sort=cohorts, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("aantal:Q", title="Aantal personen", axis=alt.Axis(format=",d")),
+            color=alt.Color(
+                "peildatum_label:N", title="Peildatum", sort=peildata,
+                scale=alt.Scale(domain=peildata, range=_cycle(REEKS_KLEUREN, n)),
+                legend=alt.Legend(orient="bottom", columns=2),
+            ),
+            shape=alt.Shape("peildatum_label:N", sort=peildata, scale=alt.Scale(domain=peildata, range=_cycle(REEKS_VORMEN, n))),
+            tooltip=[
+                alt.Tooltip("peildatum_label:N", title="Peildatum"),
+                alt.Tooltip("cohort:O", title="Cohort"),
+                alt.Tooltip("aantal:Q", title="Aantal", format=",d"),
+            ],
+        )
+        .properties(title=title, description=description)
+    )
+    wide = data.pivot_table(index="cohort", columns="peildatum_label", values="aantal", aggfunc="first")
+    rows = []
+    for cohort in [*cohorts, "totaal"]:
+        row = {"Cohort": "Totaal" if cohort == "totaal" else cohort}
+        for p in peildata:
+            value = wide.loc[cohort, p] if cohort in wide.index else None
+            row[p] = formatting.aantal(int(value)) if pd.notna(value) else "–"
+        rows.append(row)
+    tidy = data[["peildatum", "cohort", "aantal"]]
+    return Chart("elip", title, description, chart, tidy, pd.DataFrame(rows))
+
+
+def leningen_chart(data: pd.DataFrame) -> Chart:
+    """Two bar panels with the same categories: the number of loans and their amount."""
+    data = data.assign(
+        categorie_label=data["categorie"].map(LENING_LABELS),
+        bedrag_mln=[round(b / 1_000_000, 3) for b in data["bedrag_eur"]],
+    )
+    order = [LENING_LABELS[c] for c in LENING_CATEGORIEEN if c in set(data["categorie"])]
+    peildatum = formatting.datum(_date(data["peildatum"].iloc[0]))
+    by = data.set_index("categorie")
+    title = f"Wi2013: leningen DUO per categorie, peildatum {peildatum}"
+    description = (
+        "Twee staafdiagrammen met dezelfde categorieën: links het aantal leningen, rechts het bedrag in miljoenen euro. "
+        + ". ".join(
+            f"{LENING_LABELS[c]}: {formatting.aantal(by.loc[c, 'aantal'])}, {formatting.bedrag(by.loc[c, 'bedrag_eur'])}"
+            for c in LENING_CATEGORIEEN if c in by.index
+        )
+        + "."
+    )
+    y = alt.Y("categorie_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    tooltip = [
+        alt.Tooltip("categorie_label:N", title="Categorie"),
+        alt.Tooltip("aantal:Q", title="Aantal", format=",d"),
+        alt.Tooltip("bedrag_eur:Q", title="Bedrag", format="$,d"),
+    ]
+    base = alt.Chart(data, width=200, height=alt.Step(26))
+    aantal = base.mark_bar(color=BLAUW).encode(
+        y=y, x=alt.X("aantal:Q", title="Aantal leningen", axis=alt.Axis(format=",d", tickCount=3)), tooltip=tooltip
+    )
+    bedrag = base.mark_bar(color=BLAUW).encode(
+        y=alt.Y("categorie_label:N", sort=order, axis=None),
+        x=alt.X("bedrag_mln:Q", title="Bedrag (miljoen euro)", axis=alt.Axis(format=",d", tickCount=3)),
+        tooltip=tooltip,
+    )
+    chart = alt.hconcat(aantal, bedrag, spacing=16).properties(title=title, description=description)
+    table = pd.DataFrame(
+        {
+            "Categorie": [LENING_LABELS[c] for c in data["categorie"]],
+            "Aantal": [formatting.aantal(v) for v in data["aantal"]],
+            "Bedrag": [formatting.bedrag(v) for v in data["bedrag_eur"]],
+        }
+    )
+    tidy = data[["peildatum", "categorie", "aantal", "bedrag_eur"]]
+    return Chart("leningen", title, description, chart, tidy, table)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def contrast_ratio(colour: str, background: str = "#ffffff") -> float:
+    """WCAG 2.1 contrast ratio between two sRGB hex colours."""
+
+    def luminance(hex_colour: str) -> float:
+        h = hex_colour.lstrip("#")
+        channels = [int(h[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(colour), luminance(background)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _accessible_svg(svg: str, title: str, description: str) -> str:
+    """Give the SVG root role=img with a name and description, so it reads as one image.
+
+    Vega labels every mark for screen readers; on a page with the data table right
+    next to it, one image with a summary is what a reader needs, not 60 bar labels.
+    """
+    head, sep, rest = svg.partition(">")
+    if not head.startswith("<svg") or not sep:
+        raise ValueError("vl-convert returned something that is not an SVG document")
+    label = html.escape(f"{title}. {description}", quote=True)
+    return (
+        f'{head} role="img" aria-label="{label}">'
+        f"<title>{html.escape(title)}</title><desc>{html.escape(description)}</desc>{rest}"
+    )
+
+
+def _cycle(values: tuple[str, ...], n: int) -> list[str]:
+    return [values[i % len(values)] for i in range(n)]
+
+
+def _date(value):
+    import datetime as dt
+
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))

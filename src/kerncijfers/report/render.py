@@ -1,0 +1,256 @@
+"""Render the report: execute the brief notebooks, assemble the Quarto project, build the site.
+
+`reports/` after a render:
+
+    _quarto.yml, site.css, index.qmd     the Quarto project (from site/, index listing every brief)
+    <brief>/brief.ipynb                  the executed notebook, byte-identical for the same inputs
+    <brief>/*.qmd                        the brief's pages (site/brief/*.qmd with its metadata)
+    <brief>/exports/                     tables (CSV, XLSX, HTML, Markdown), charts (Vega-Lite, SVG, PNG)
+    _site/                               the site: Quarto's when it is installed, else nbconvert's
+
+All notebooks of a build run in one kernel (kerncijfers.notebooks.kernel_session):
+papermill starts no kernel per notebook and imports pandas, Altair and vl-convert once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import string
+import subprocess
+import time
+from pathlib import Path
+from typing import Callable
+
+from kerncijfers import formatting
+from kerncijfers.brief import Brief, load_briefs
+from kerncijfers.paths import Layout
+
+#: The report notebooks, run once per brief, in this order.
+REPORT_NOTEBOOKS = ("brief.ipynb",)
+#: The Quarto project's sources, copied into the reports folder.
+SITE_SOURCES = "site"
+PROJECT_FILES = ("_quarto.yml", "site.css")
+BRIEF_PAGES = "brief"
+
+QUARTO_MISSING = "Quarto not found: built the static HTML preview with nbconvert"
+QUARTO_SKIPPED = "Built the static HTML preview with nbconvert (Quarto not used)"
+
+
+def render(
+    root: Path,
+    out_dir: Path | None = None,
+    data_dir: Path | None = None,
+    *,
+    say: Callable[[str], None] = print,
+    quarto: bool | None = None,
+) -> str:
+    """Render every brief in `data_dir/briefs.yml` into `out_dir` (default reports/) and build the site.
+
+    `quarto=None` uses Quarto when it is on PATH; False always builds with nbconvert.
+    Returns what the build says about how it built the site.
+    """
+    layout = Layout.make(root, data_dir, out_dir)
+    notes: list[str] = []
+    # No kernel log in the data tree: a render on its own leaves data/ untouched.
+    render_all(layout, layout.out_dir, say=say, notes=notes, kernel_log=None, quarto=quarto)
+    return "\n".join(notes)
+
+
+#: Default for `kernel_log`: the build's state folder (data/.kerncijfers/), next to the validation kernel's log.
+_STATE_LOG = object()
+
+
+def render_all(
+    layout: Layout,
+    out_dir: Path,
+    *,
+    say: Callable[[str], None] | None = None,
+    notes: list[str] | None = None,
+    validated_dir: Path | None = None,
+    kernel_log: Path | None | object = _STATE_LOG,
+    quarto: bool | None = None,
+) -> None:
+    """Execute every brief's notebooks in one kernel into `out_dir`, then build `out_dir/_site`.
+
+    `validated_dir` defaults to the layout's; a build passes its staged copy, so the report
+    shows the new deliveries before anything is published. The kernel's start-up chatter
+    goes to `kernel_log` (default: the build's state folder).
+    """
+    from kerncijfers.notebooks import kernel_session
+
+    say = say or (lambda msg: None)
+    notes = notes if notes is not None else []
+    out_dir = Path(out_dir)
+    briefs = load_briefs(layout.briefs)
+    if not briefs:
+        raise ValueError(f"{layout.briefs} lists no briefs: add one entry per uitvoeringsbrief")
+    assemble_project(layout.root, out_dir, briefs)
+    log = layout.state_dir / "kernel-report.log" if kernel_log is _STATE_LOG else kernel_log
+    with kernel_session(layout.root, log=log) as run:
+        # The first brief pays for the kernel's imports (pandas, Altair, vl-convert); later ones do not.
+        for i, brief in enumerate(briefs, start=1):
+            t = time.perf_counter()
+            render_brief(
+                layout.root, brief, out_dir, data_dir=layout.data_dir, validated_dir=validated_dir or layout.validated,
+                published_dir=layout.published, run=run,
+            )
+            say(f"[{i}/{len(briefs)}] report {brief.slug}: {time.perf_counter() - t:.1f} s")
+    t = time.perf_counter()
+    message = build(layout.root, out_dir, quarto=quarto)
+    say(f"{message} ({time.perf_counter() - t:.1f} s)")
+    notes.append(message)
+
+
+def render_brief(
+    root: Path,
+    brief: Brief,
+    out_dir: Path,
+    *,
+    data_dir: Path | None = None,
+    validated_dir: Path | None = None,
+    published_dir: Path | None = None,
+    run: Callable | None = None,
+) -> Path:
+    """Execute the report notebooks for `brief` into `out_dir/<slug>/`, with its pages and exports.
+
+    Pass `run` from `kernel_session` to reuse one kernel for several briefs; without it,
+    this starts (and stops) a kernel of its own. Returns the brief's folder.
+    """
+    from kerncijfers.notebooks import kernel_session
+
+    root = Path(root).resolve()
+    data_dir = Path(data_dir).resolve() if data_dir else root / "data"
+    validated_dir = Path(validated_dir).resolve() if validated_dir else data_dir / "validated"
+    published_dir = Path(published_dir).resolve() if published_dir else data_dir / "published"
+    folder = Path(out_dir) / brief.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    # Paths relative to the kernel's working folder (the repository), so the executed
+    # notebook records the same parameters wherever the checkout lives.
+    parameters = {
+        "brief": brief.slug,
+        "peildatum": brief.peildatum.isoformat(),
+        "data_dir": _relative(data_dir, root),
+        "validated_dir": _relative(validated_dir, root),
+        "published_dir": _relative(published_dir, root),
+    }
+    if run is None:
+        with kernel_session(root) as own_run:
+            _execute(own_run, root, folder, parameters)
+    else:
+        _execute(run, root, folder, parameters)
+    write_pages(root, brief, folder)
+    write_exports(validated_dir, brief, folder / "exports")
+    return folder
+
+
+def build(root: Path, out_dir: Path, *, quarto: bool | None = None) -> str:
+    """Build `out_dir/_site`: with Quarto when it is on PATH, else with nbconvert. Says which.
+
+    `quarto=False` builds with nbconvert even when Quarto is installed (the tests do).
+    """
+    from kerncijfers.report.site import build_site
+
+    found = shutil.which("quarto")
+    if found and quarto is not False:
+        version = subprocess.run([found, "--version"], capture_output=True, text=True).stdout.strip()
+        subprocess.run([found, "render"], cwd=out_dir, check=True)
+        return f"Quarto {version} found: rendered the site with quarto render (HTML and Word)"
+    build_site(root, out_dir)
+    return QUARTO_SKIPPED if found else QUARTO_MISSING
+
+
+# --- the Quarto project ------------------------------------------------------------------
+
+
+def assemble_project(root: Path, out_dir: Path, briefs: list[Brief]) -> None:
+    """Copy the Quarto project files into `out_dir` and write its home page listing every brief."""
+    source = Path(root) / SITE_SOURCES
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        shutil.copyfile(source / name, out_dir / name)
+    listing = "\n".join(
+        f"- [{b.titel}]({b.slug}/index.qmd): Kamerstuk {b.kamerstuk}, {formatting.datum(b.datum)}, "
+        f"peildatum {formatting.datum(b.peildatum)}."
+        for b in sorted(briefs, key=lambda b: b.datum, reverse=True)
+    )
+    template = string.Template((source / "index.qmd").read_text(encoding="utf-8"))
+    _write_text(out_dir / "index.qmd", template.substitute(brieven=listing))
+
+
+def write_pages(root: Path, brief: Brief, folder: Path) -> list[Path]:
+    """The brief's pages: site/brief/*.qmd with the brief's title and Kamerstuk in their front matter."""
+    values = {
+        # JSON strings are valid YAML scalars, whatever quotes or colons a title holds.
+        "titel": json.dumps(brief.titel, ensure_ascii=False),
+        "kamerstuk": json.dumps(f"Kamerstuk {brief.kamerstuk}, {formatting.datum(brief.datum)}", ensure_ascii=False),
+        "datum": brief.datum.isoformat(),
+    }
+    written = []
+    for page in sorted((Path(root) / SITE_SOURCES / BRIEF_PAGES).glob("*.qmd")):
+        target = folder / page.name
+        _write_text(target, string.Template(page.read_text(encoding="utf-8")).substitute(values))
+        written.append(target)
+    return written
+
+
+def write_exports(validated_dir: Path, brief: Brief, out_dir: Path) -> list[Path]:
+    """Tables and charts as files: the same objects the notebook shows, written once more."""
+    from kerncijfers.report.charts import letter_charts, write_chart_exports
+    from kerncijfers.report.tables import letter_tables, write_table_exports
+
+    validated = Path(validated_dir)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    return write_table_exports(letter_tables(validated, brief), out_dir) + write_chart_exports(
+        letter_charts(validated, brief), out_dir
+    )
+
+
+# --- notebooks -------------------------------------------------------------------------------
+
+
+def _execute(run: Callable, root: Path, folder: Path, parameters: dict) -> None:
+    from kerncijfers.notebooks import NotebookFailed
+
+    for name in REPORT_NOTEBOOKS:
+        target = folder / name
+        try:
+            run(root / "notebooks" / name, target, parameters)
+        except NotebookFailed as exc:
+            # Name the brief, and where the executed notebook with the traceback is.
+            raise NotebookFailed(f"report of brief {parameters['brief']} ({target})", exc.ename, exc.evalue) from None
+        renumber(target)
+
+
+def renumber(path: Path) -> None:
+    """Number the executed cells 1, 2, 3... per notebook.
+
+    In a shared kernel the counter runs on from the previous notebook, so without this
+    a brief's notebook would change whenever another brief is added before it.
+    """
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    count = 0
+    for cell in nb["cells"]:
+        if cell.get("cell_type") != "code" or cell.get("execution_count") is None:
+            continue
+        count += 1
+        cell["execution_count"] = count
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "execute_result":
+                output["execution_count"] = count
+    # The same serialisation as kerncijfers.notebooks.clean_executed.
+    _write_text(path, json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, root)).as_posix()
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")

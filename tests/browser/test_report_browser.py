@@ -1,0 +1,192 @@
+"""The report site in a real browser: offline, no console errors, charts drawn, the letter's numbers, WCAG 2.1 AA.
+
+Drives Debian's Chromium (/usr/bin/chromium) with Playwright; `.ci/run` installs it.
+Without Chromium these tests fail: they are the proof that the published page works.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+#: Dutch government publications must meet WCAG 2.1 AA.
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+LOCAL = re.compile(r"^(file:|data:|about:|https?://(127\.0\.0\.1|localhost)(:\d+)?/)")
+
+
+@pytest.fixture(scope="module")
+def site(repo_root: Path, tmp_path_factory) -> Path:
+    """reports/_site as `make report` builds it, from data/, in a temporary folder."""
+    from kerncijfers.report.render import render
+
+    out_dir = tmp_path_factory.mktemp("reports")
+    render(repo_root, out_dir=out_dir, say=lambda msg: None)
+    return out_dir / "_site"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: the browser tests need it. "
+            "Install it with `apt-get install chromium` (.ci/run does this)."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One page opened with every request, console message and page error recorded."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+        self.requests: list[str] = []
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        self.page.goto(url, wait_until="load")
+
+    def _route(self, route):
+        if LOCAL.match(route.request.url):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+
+def page_urls(site: Path) -> list[str]:
+    return [p.as_uri() for p in sorted(site.rglob("*.html")) if "exports" not in p.relative_to(site).parts]
+
+
+@pytest.fixture(scope="module")
+def visits(site: Path, browser):
+    opened = {}
+    for url in page_urls(site):
+        opened[url] = Visit(browser, url)
+    yield opened
+    for v in opened.values():
+        v.close()
+
+
+def test_no_request_leaves_the_machine(visits):
+    for url, v in visits.items():
+        assert not v.blocked, f"{url} tried to load {v.blocked}"
+        outside = [r for r in v.requests if not LOCAL.match(r)]
+        assert not outside, f"{url} requested {outside}"
+
+
+def test_no_console_errors(visits):
+    for url, v in visits.items():
+        assert not v.errors, f"{url}: {v.errors}"
+
+
+def test_every_chart_has_drawn(visits, repo_root: Path):
+    from kerncijfers.brief import load_briefs
+
+    slug = load_briefs(repo_root / "data" / "briefs.yml")[-1].slug
+    page = next(v.page for url, v in visits.items() if url.endswith(f"/{slug}/tabellen.html"))
+    drawn = page.evaluate(
+        """() => [...document.querySelectorAll('[id^="fig-"]')].map(fig => {
+            const svg = fig.querySelector('svg');
+            if (svg) {
+                const box = svg.getBoundingClientRect();
+                return {id: fig.id, width: box.width, height: box.height, marks: svg.querySelectorAll('path, rect, line').length};
+            }
+            const img = fig.querySelector('img');
+            return {id: fig.id, width: img ? img.naturalWidth : 0, height: img ? img.naturalHeight : 0, marks: img ? 1 : 0};
+        })"""
+    )
+    assert {d["id"] for d in drawn} == {"fig-pip", "fig-wi2013-status", "fig-elip", "fig-leningen"}
+    for d in drawn:
+        assert d["width"] > 100 and d["height"] > 100 and d["marks"] > 5, d
+
+
+def _printed_tables(repo_root: Path, brief) -> dict[int, list[list[str]]]:
+    folder = repo_root / "data" / "published" / brief.published
+    return {n: list(csv.reader((folder / f"tabel_{n}.tsv").open(encoding="utf-8"), delimiter="\t")) for n in range(1, 5)}
+
+
+def _corrections(repo_root: Path, brief) -> list[dict]:
+    with (repo_root / "data" / "published" / brief.published / "correcties.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _digits(cell: str) -> str:
+    """A cell with its thousands separators dropped: Tabel 2 prints some totals without them."""
+    return re.sub(r"(?<=\d)\.(?=\d{3})", "", re.sub(r"\s+", " ", cell.replace("\u00a0", " ")).strip())
+
+
+def test_the_tables_show_the_letters_numbers(visits, repo_root: Path):
+    """Row by row, each printed cell is on the page, except where correcties.csv says the print is wrong."""
+    from kerncijfers.brief import load_briefs
+
+    brief = load_briefs(repo_root / "data" / "briefs.yml")[-1]
+    page = next(v.page for url, v in visits.items() if url.endswith(f"/{brief.slug}/tabellen.html"))
+    corrections = _corrections(repo_root, brief)
+    for n, printed in _printed_tables(repo_root, brief).items():
+        rows = page.evaluate(
+            """id => Object.fromEntries([...document.querySelectorAll(`#${id} tbody tr`)].map(tr =>
+                [tr.querySelector('th').innerText.trim(), [...tr.querySelectorAll('td')].map(td => td.innerText)]))""",
+            f"tbl-tabel-{n}",
+        )
+        assert rows, f"Tabel {n} is not on the page"
+        fixes = [c for c in corrections if c["plaats"] == f"Tabel {n}"]
+        for row in printed[1:]:
+            label, cells = row[0], row[1:]
+            assert label in rows, f"Tabel {n}: no row {label!r} on the page"
+            shown = rows[label]
+            assert len(shown) == len(cells), f"Tabel {n}, {label}: {len(shown)} cells, the letter prints {len(cells)}"
+            for printed_cell, shown_cell in zip(cells, shown):
+                if _digits(printed_cell) == _digits(shown_cell):
+                    continue
+                explained = any(f["gedrukt"] in printed_cell and f["gebruikt"] in shown_cell for f in fixes)
+                assert explained, f"Tabel {n}, {label}: the page shows {shown_cell!r}, the letter {printed_cell!r}"
+
+
+def test_no_wcag_21_aa_violations(visits):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    reports = []
+    for url, v in visits.items():
+        results = axe.run(v.page, options=AXE_OPTIONS)
+        if results.violations_count:
+            reports.append(f"{url}\n{results.generate_report()}")
+    assert not reports, "\n\n".join(reports)
+
+
+def test_screenshot_of_the_tables_page(visits, tmp_path_factory):
+    """Keeps a screenshot for whoever reads the test log; fails only if the page is blank."""
+    url, v = next((u, v) for u, v in visits.items() if u.endswith("/tabellen.html"))
+    path = tmp_path_factory.mktemp("screenshots") / "tabellen.png"
+    v.page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
