@@ -88,7 +88,7 @@ def page_urls(site: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def visits(site: Path, browser):
+def visits(browser, site: Path):  # browser first: without Chromium, fail before rendering
     opened = {}
     for url in page_urls(site):
         opened[url] = Visit(browser, url)
