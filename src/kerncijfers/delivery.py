@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +26,8 @@ NON_TABLE_FILES = {MANIFEST, "README.md", "LEESMIJ.md"}
 SUFFIXES = (".csv", ".xlsx")
 #: A DUO table is a few KB. Anything far larger is a wrong file; refuse before reading it.
 MAX_FILE_BYTES = 5 * 1024 * 1024
+#: An .xlsx is a zip: what openpyxl holds in memory is the unpacked size, which a small file can hide.
+MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 10_000
 #: How far down an Excel sheet we look for a header that was pushed down by title rows.
 HEADER_SEARCH_ROWS = 10
@@ -33,7 +35,9 @@ HEADER_SEARCH_ROWS = 10
 PEILDATUM_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 INT_RE = re.compile(r"^-?\d+$")
 DECIMAL_RE = re.compile(r"^-?\d+(\.\d+)?$")
-THOUSANDS_RE = re.compile(r"^-?\d{1,3}([.,]\d{3})+$")
+THOUSANDS_RE = re.compile(r"^-?\d{1,3}([.,\u00a0\u202f ]\d{3})+$")
+#: What the separator sniffing may find, by name for messages.
+SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "pipes (|)"}
 
 
 @dataclass(frozen=True)
@@ -88,16 +92,32 @@ def table_files(folder: Path, raw_dir: Path) -> dict[str, Path]:
     if folder.is_symlink() or not folder.resolve().is_relative_to(root):
         raise refuse(
             shown_path(folder, raw_dir), "no-symlinks", "the delivery folder is a symbolic link or lies outside data/raw/",
-            "Copy the delivery's files into a real folder under data/raw/.",
+            "Copy the delivery's files into a real folder under data/raw/.", value=_link_target(folder),
+        )
+    if not folder.is_dir():
+        raise refuse(
+            shown_path(folder, raw_dir), "delivery-exists", "there is no delivery folder for this peildatum",
+            "Check the peildatum: the delivery must be a folder data/raw/<peildatum>/ holding the table files.",
         )
     for path in sorted(folder.iterdir()):
         shown = shown_path(path, raw_dir)
+        if "\\" in path.name or path.name.startswith(".."):
+            # ".." or a Windows path separator in a name points outside the folder once copied or unzipped on Windows.
+            raise refuse(
+                shown, "safe-file-name", "the file name holds a path ('..' or '\\')",
+                "Name the file after its table only, e.g. elip.csv.",
+            )
         if path.name in NON_TABLE_FILES or path.name.startswith("."):
             continue
         if path.is_symlink() or not path.resolve().is_relative_to(root):
             raise refuse(
                 shown, "no-symlinks", "file is a symbolic link or points outside data/raw/",
-                "Copy the file itself into the delivery folder; links are not accepted.",
+                "Copy the file itself into the delivery folder; links are not accepted.", value=_link_target(path),
+            )
+        if path.name.startswith("~$"):
+            raise refuse(
+                shown, "no-lock-files", "this is the lock file Excel keeps while a workbook is open",
+                "Close the workbook in Excel (the lock file then disappears) and build again.",
             )
         if path.is_dir():
             raise refuse(shown, "flat-folder", "a delivery folder holds no subfolders", "Move the table files directly into the peildatum folder.")
@@ -126,6 +146,11 @@ def table_files(folder: Path, raw_dir: Path) -> dict[str, Path]:
     return found
 
 
+def _link_target(path: Path) -> str | None:
+    """Where a symbolic link points, as written in the link; None for a real file or folder."""
+    return os.readlink(path) if path.is_symlink() else None
+
+
 def shown_path(path: Path, raw_dir: Path) -> str:
     """The path of a raw file as messages show it: data/raw/<peildatum>/<file>."""
     rel = path.relative_to(raw_dir)
@@ -136,7 +161,9 @@ def shown_path(path: Path, raw_dir: Path) -> str:
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """The file's SHA-256, read in blocks: a wrong, huge file costs no memory."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def read_manifest(folder: Path) -> dict[str, str] | None:
@@ -180,8 +207,17 @@ def check_manifest(folder: Path, files: dict[str, Path], raw_dir: Path) -> bool:
                 f"reviewed change: replace the file and remove {MANIFEST}.",
             )
     for name in sorted(set(manifest) - names):
+        path = folder / name
+        # The build registers every file of the folder, also a LEESMIJ.md next to the tables.
+        if name in NON_TABLE_FILES and path.is_file() and not path.is_symlink():
+            if sha256(path) != manifest[name]:
+                raise refuse(
+                    shown_path(path, raw_dir), "manifest-checksum", f"file changed after it was validated ({MANIFEST})",
+                    "Restore the original file; a registered delivery does not change.",
+                )
+            continue
         raise refuse(
-            shown_path(folder / name, raw_dir), "manifest-complete", f"file listed in {MANIFEST} is missing",
+            shown_path(path, raw_dir), "manifest-complete", f"file listed in {MANIFEST} is missing",
             "Restore the file; a registered delivery must keep all its files.",
         )
     return True
@@ -209,8 +245,19 @@ def read_table(path: Path, table: Table, *, shown: str | None = None) -> pd.Data
 
 
 def _decode(raw: bytes, shown: str) -> str:
-    if raw.startswith(b"\xff\xfe") or raw.startswith(b"\xfe\xff"):
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise refuse(
+            shown, "known-format", "the file is an Excel workbook with a .csv name, not a CSV text file",
+            "Open it in Excel and save it as 'CSV UTF-8 (door komma's gescheiden)', or rename it to .xlsx if it is one.",
+        )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise refuse(shown, "encoding", "the file is UTF-16 encoded", "Save it as CSV UTF-8 (Excel: 'CSV UTF-8 (door komma's gescheiden)').")
+    if b"\x00" in raw:
+        # UTF-16 without a byte order mark decodes as UTF-8 with a NUL after every letter.
+        raise refuse(
+            shown, "encoding", "the file holds NUL bytes: it is UTF-16 without a byte order mark, or not a text file",
+            "Save it as CSV UTF-8 (Excel: 'CSV UTF-8 (door komma's gescheiden)').",
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -219,30 +266,50 @@ def _decode(raw: bytes, shown: str) -> str:
         # Excel's plain "CSV" on a Dutch Windows machine writes Windows-1252.
         return raw.decode("cp1252")
     except UnicodeDecodeError as exc:
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        end = raw.find(b"\n", exc.start)
+        line = raw[start : end if end >= 0 else len(raw)].decode("cp1252", errors="replace").rstrip("\r")
         raise refuse(
-            shown, "encoding", f"the file is neither UTF-8 nor Windows-1252 (byte {raw[exc.start]:#04x} at offset {exc.start})",
-            "Save it as CSV UTF-8.",
+            shown, "encoding", f"byte {raw[exc.start]:#04x} in this row is neither UTF-8 nor Windows-1252",
+            "Save the file as CSV UTF-8 and check the row's special characters.",
+            row=raw.count(b"\n", 0, exc.start) + 1, value=line[:80],
         ) from None
 
 
 def _read_csv_cells(path: Path, shown: str) -> list[list[str]]:
-    text = _decode(path.read_bytes(), shown)
-    lines = text.splitlines()
-    first = next((ln for ln in lines if ln.strip()), "")
-    counts = {sep: first.count(sep) for sep in (",", ";", "\t", "|")}
-    sep = max(counts, key=lambda s: counts[s])
-    if sep not in (",", ";") or counts[sep] == 0:
-        raise refuse(
-            shown, "separator", "cannot find a comma or semicolon between the column names",
-            "Separate columns with a comma or a semicolon (Excel: save as CSV).",
-            row=1, value=first[:60],
-        )
     import csv
 
-    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
-    if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
-        raise refuse(shown, "file-size", f"the file has {len(rows)} rows, far more than any DUO table", "Check that this is the right file.")
-    return rows
+    text = _decode(path.read_bytes(), shown)
+    # Count lines before parsing: parsed rows cost far more memory than the text.
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if lines > MAX_ROWS + HEADER_SEARCH_ROWS:
+        raise refuse(
+            shown, "file-size", f"the file has {lines} rows, far more than any DUO table",
+            f"Check that this is the right file; a table has at most {MAX_ROWS} rows.",
+        )
+    sep = _sniff_separator(text, shown)
+    return list(csv.reader(text.splitlines(keepends=True), delimiter=sep))
+
+
+def _sniff_separator(text: str, shown: str) -> str:
+    """The separator of the header: the first line naming peildatum (every table's first column), else of the first rows."""
+    head = text[:8192].splitlines()[:HEADER_SEARCH_ROWS]
+    header = [line for line in head if "peildatum" in line][:1] or head
+    counts = {sep: sum(line.count(sep) for line in header) for sep in SEPARATORS}
+    sep = max(counts, key=lambda s: counts[s])
+    first = next(((i, ln) for i, ln in enumerate(head) if ln.count(sep)), (0, head[0] if head else ""))
+    if counts[sep] == 0:
+        raise refuse(
+            shown, "separator", "cannot find a comma or semicolon between the column names",
+            "Separate columns with a comma or a semicolon (Excel: save as CSV).", row=first[0] + 1, value=first[1][:60],
+        )
+    if sep not in (",", ";"):
+        raise refuse(
+            shown, "separator", f"the columns are separated by {SEPARATORS[sep]}, not by commas or semicolons",
+            "Save the file as CSV (Excel: 'CSV UTF-8 (door komma's gescheiden)'), so that a comma separates the columns.",
+            row=first[0] + 1, value=first[1][:60],
+        )
+    return sep
 
 
 def _read_xlsx_cells(path: Path, shown: str) -> tuple[list[list[str]], list[list[str]]]:
@@ -250,6 +317,7 @@ def _read_xlsx_cells(path: Path, shown: str) -> tuple[list[list[str]], list[list
 
     from openpyxl import load_workbook
 
+    _check_unpacked_size(path, shown)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -263,8 +331,12 @@ def _read_xlsx_cells(path: Path, shown: str) -> tuple[list[list[str]], list[list
             "Keep one sheet per table file.",
         )
     if ws.merged_cells.ranges:
-        first = sorted(str(r) for r in ws.merged_cells.ranges)[0]
-        raise refuse(shown, "xlsx-no-merged-cells", f"the sheet has merged cells ({first})", "Unmerge the cells and put one value in each cell.")
+        first = min(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
+        top_left = ws.cell(first.min_row, first.min_col).value
+        raise refuse(
+            shown, "xlsx-no-merged-cells", f"cells {first.coord} are merged", "Unmerge the cells and put one value in each cell.",
+            row=first.min_row, value=None if top_left is None else str(top_left),
+        )
     if ws.max_row > MAX_ROWS + HEADER_SEARCH_ROWS:
         raise refuse(shown, "file-size", f"the sheet has {ws.max_row} rows, far more than any DUO table", "Check that this is the right file.")
     cells, kinds = [], []
@@ -292,16 +364,48 @@ def _read_xlsx_cells(path: Path, shown: str) -> tuple[list[list[str]], list[list
     return cells, kinds
 
 
+def _check_unpacked_size(path: Path, shown: str) -> None:
+    """Refuse a workbook that unpacks to far more than a DUO table, before openpyxl loads it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise refuse(shown, "xlsx-readable", "the workbook cannot be opened (it is not a valid .xlsx file)", "Save it again from Excel as .xlsx.") from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise refuse(
+            shown, "file-size", f"the workbook unpacks to {unpacked / 1024 / 1024:.0f} MB, far larger than any DUO table",
+            f"Check that this is the right file; a table has at most {MAX_ROWS} rows.",
+        )
+
+
+def _column_label(position: int, is_xlsx: bool) -> str:
+    """A column as the analyst finds it: its letter in Excel, its position in a CSV file (1-based)."""
+    if is_xlsx:
+        from openpyxl.utils import get_column_letter
+
+        return f"column {get_column_letter(position)}"
+    return f"column {position}"
+
+
 def _to_frame(cells: list[list[str]], kinds: list[list[str]] | None, table: Table, shown: str) -> pd.DataFrame:
     expected = list(table.column_names)
+    is_xlsx = kinds is not None
     header_row = _find_header(cells, expected, shown)
     header = [c.strip() for c in cells[header_row]]
-    # Trailing empty header cells are an Excel artefact: refuse, naming them.
-    while header and header[-1] == "":
-        raise refuse(
-            shown, "no-empty-columns", f"column {len(header)} has no name", "Delete the empty columns right of the table.",
-            row=header_row + 1,
-        )
+    # Empty header cells are an Excel artefact (a table not in A1, or formatted columns beside it).
+    named = [i for i, c in enumerate(header) if c]
+    for i, name in enumerate(header):
+        if name:
+            continue
+        if i < named[0]:
+            hint = "Delete the empty columns left of the table, so that it starts in column A."
+        elif i > named[-1]:
+            hint = "Delete the empty columns right of the table."
+        else:
+            hint = "Delete the empty column, or give it its name from the contract."
+        raise refuse(shown, "no-empty-columns", f"{_column_label(i + 1, is_xlsx)} has no name", hint, row=header_row + 1)
     missing = [c for c in expected if c not in header]
     extra = [c for c in header if c not in expected]
     if missing or extra:
@@ -328,13 +432,27 @@ def _to_frame(cells: list[list[str]], kinds: list[list[str]] | None, table: Tabl
         if any(v.strip() for v in padded[len(expected):]):
             col = len(expected) + next(i for i, v in enumerate(padded[len(expected):]) if v.strip()) + 1
             raise refuse(
-                shown, "no-cells-outside-table", f"column {col} has a value but no header; the row may be shifted",
+                shown, "no-cells-outside-table", f"{_column_label(col, is_xlsx)} has a value but no header; the row may be shifted",
                 "Remove the stray value or move the row's values back under the right headers.",
                 row=rownum, value=padded[col - 1],
             )
         if not any(v.strip() for v in padded):
             raise refuse(
                 shown, "no-empty-rows", "the row is empty", "Delete empty rows inside and below the table.", row=rownum,
+            )
+        if not padded[0].strip():
+            # Every table starts with peildatum; a row without one is usually a sum or note typed below the table.
+            raise refuse(
+                shown, "not-empty", "the row has no peildatum",
+                "Fill in the peildatum; if the row is a sum or a note added below the table, delete it.",
+                row=rownum, column=expected[0], value=",".join(v.strip() for v in padded),
+            )
+        if not is_xlsx and len(values) < len(expected):
+            # A CSV row with too few separators: without this, its values would slide under the wrong headers.
+            raise refuse(
+                shown, "row-complete", f"the row has {len(values)} values for {len(expected)} columns; a value is missing or the row is shifted",
+                "Give the row one value per column; an empty cell still needs its separator.",
+                row=rownum, value=",".join(values),
             )
         rows.append(padded[: len(expected)])
         numbers.append(rownum)

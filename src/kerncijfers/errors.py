@@ -28,8 +28,9 @@ class Finding:
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        value = f" (value {self.value!r})" if self.value is not None else ""
-        return f"{self.location}: {self.message}{value} [rule: {self.rule}]. {self.hint}"
+        # Round brackets only: the CLI prints with rich, which swallows "[...]" as markup.
+        value = f"value {self.value!r}; " if self.value is not None else ""
+        return f"{self.location}: {self.message} ({value}rule {self.rule}). {self.hint}"
 
     def as_dict(self) -> dict:
         return {
