@@ -172,6 +172,25 @@ def test_the_tables_show_the_letters_numbers(visits, repo_root: Path):
                 assert explained, f"Tabel {n}, {label}: the page shows {shown_cell!r}, the letter {printed_cell!r}"
 
 
+def _page_text(visits, suffix: str) -> str:
+    page = next(v.page for url, v in visits.items() if url.endswith(suffix))
+    return page.inner_text("main")
+
+
+def test_changes_page_has_the_letters_sentence_on_wi2013(visits):
+    text = _page_text(visits, "/ontwikkeling.html")
+    assert "met 7.503 personen gedaald" in text
+    assert "5.510 personen een inburgeringsdiploma" in text
+
+
+def test_deviations_page_explains_each_finding_and_lists_what_matched(visits):
+    text = _page_text(visits, "/afwijkingen.html")
+    for printed, consistent in (("10.822", "12.212"), ("8.194", "10.822"), ("30%", "29%"), ("2.341", "2.436"),
+                                ("circa 87.000", "circa 88.000"), ("105.011", "109.029")):
+        assert printed in text and consistent in text
+    assert "293" in text  # the number of checks, so a reader sees what was checked
+
+
 def test_no_wcag_21_aa_violations(visits):
     from axe_playwright_python.sync_playwright import Axe
 

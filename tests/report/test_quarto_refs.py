@@ -81,7 +81,7 @@ def test_parameters_cell_is_tagged(repo_root: Path):
 
 
 def test_quarto_project_renders_the_executed_notebooks_without_running_them(repo_root: Path):
-    config = yaml.safe_load((repo_root / SITE / "_quarto.yml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((repo_root / "_quarto.yml").read_text(encoding="utf-8"))
     assert config["project"]["type"] == "website"
     assert config["project"]["output-dir"] == "_site"
     assert config["lang"] == "nl"

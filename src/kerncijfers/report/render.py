@@ -2,7 +2,7 @@
 
 `reports/` after a render:
 
-    _quarto.yml, site.css, index.qmd     the Quarto project (from site/, index listing every brief)
+    _quarto.yml, site.css, index.qmd     the Quarto project (_quarto.yml and site/, index listing every brief)
     <brief>/brief.ipynb                  the executed notebook, byte-identical for the same inputs
     <brief>/*.qmd                        the brief's pages (site/brief/*.qmd with its metadata)
     <brief>/exports/                     tables (CSV, XLSX, HTML, Markdown), charts (Vega-Lite, SVG, PNG)
@@ -31,7 +31,8 @@ from kerncijfers.paths import Layout
 REPORT_NOTEBOOKS = ("brief.ipynb",)
 #: The Quarto project's sources, copied into the reports folder.
 SITE_SOURCES = "site"
-PROJECT_FILES = ("_quarto.yml", "site.css")
+#: Project files copied into the reports folder: the top-level _quarto.yml and the site's CSS.
+PROJECT_FILES = ("_quarto.yml", f"{SITE_SOURCES}/site.css")
 BRIEF_PAGES = "brief"
 
 QUARTO_MISSING = "Quarto not found: built the static HTML preview with nbconvert"
@@ -169,7 +170,7 @@ def assemble_project(root: Path, out_dir: Path, briefs: list[Brief]) -> None:
     source = Path(root) / SITE_SOURCES
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
-        shutil.copyfile(source / name, out_dir / name)
+        shutil.copyfile(Path(root) / name, out_dir / Path(name).name)
     listing = "\n".join(
         f"- [{b.titel}]({b.slug}/index.qmd): Kamerstuk {b.kamerstuk}, {formatting.datum(b.datum)}, "
         f"peildatum {formatting.datum(b.peildatum)}."

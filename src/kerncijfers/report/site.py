@@ -165,6 +165,32 @@ def corrections(path: Path | None) -> Display:
     )
 
 
+def changes(validated_dir: Path, brief: Brief) -> Display:
+    """The page "Ontwikkeling sinds de vorige peildatum": changes per table, flags and sentences."""
+    from kerncijfers.report.changes import changes_since_previous
+
+    page = changes_since_previous(validated_dir, brief)
+    markdown = []
+    for t in page.tabellen:
+        markdown.append(f"**{t.titel}**\n")
+        markdown += [f"- {zin}" for zin in t.zinnen]
+        markdown.append("")
+    return Display(page.to_html(), "\n".join(markdown) + "\n")
+
+
+def deviations(published_folder: Path | None) -> Display:
+    """The page "Afwijkingen ten opzichte van de gepubliceerde brief": findings and what matched."""
+    if published_folder is None or not Path(published_folder).exists():
+        text = "Van deze brief is nog geen gedrukte versie vastgelegd in data/published/."
+        return Display(f"<p>{text}</p>", text + "\n")
+    from kerncijfers.report.changes import afwijkingen
+
+    page = afwijkingen(Path(published_folder))
+    markdown = [f"{len(page.afwijkingen)} afwijkingen in {page.controles} controles.", ""]
+    markdown += [f"- {a.plaats}, {a.cel}: gedrukt {a.gedrukt}, consistent {a.consistent}." for a in page.afwijkingen]
+    return Display(page.to_html(), "\n".join(markdown) + "\n")
+
+
 # --- small HTML/Markdown helpers -------------------------------------------------------
 
 
