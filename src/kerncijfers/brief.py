@@ -22,6 +22,8 @@ class Brief:
     peildatum: dt.date
     cutoff: dt.date
     published: str | None = None
+    #: Built from fictitious test data (kerncijfers.synthetic): every page shows a banner.
+    fictief: bool = False
 
 
 def _date(value, field: str, path: Path) -> dt.date:
@@ -38,6 +40,8 @@ def load_briefs(path: Path) -> list[Brief]:
     path = Path(path)
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     briefs = []
+    # A data tree marked FICTIEF (kerncijfers.synthetic) makes every brief in it fictief.
+    tree_is_fictief = (path.parent / "FICTIEF").exists()
     required = ("slug", "titel", "datum", "kamerstuk", "peildatum", "cutoff")
     for i, entry in enumerate(data.get("briefs") or [], start=1):
         missing = [f for f in required if f not in entry]
@@ -51,6 +55,7 @@ def load_briefs(path: Path) -> list[Brief]:
             peildatum=_date(entry["peildatum"], "peildatum", path),
             cutoff=_date(entry["cutoff"], "cutoff", path),
             published=entry.get("published"),
+            fictief=bool(entry.get("fictief", False)) or tree_is_fictief,
         )
         if brief.cutoff < brief.peildatum:
             raise ValueError(f"{path.name}: brief {brief.slug} has cutoff {brief.cutoff} before its peildatum {brief.peildatum}")

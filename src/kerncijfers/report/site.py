@@ -48,6 +48,14 @@ class Display:
         return {"text/html": self.html, "text/markdown": self.markdown, "text/plain": self.markdown}
 
 
+def fictief_banner(brief: Brief) -> Display:
+    """A banner on every page of a brief built from fictitious data; nothing for a real brief."""
+    if not brief.fictief:
+        return Display("", "")
+    text = "Fictieve testdata: deze pagina is gemaakt van gegenereerde cijfers, niet van leveringen van DUO. Gebruik ze niet."
+    return Display(f'<div class="fictief" role="note"><strong>FICTIEF.</strong> {text}</div>', f"**FICTIEF.** {text}\n")
+
+
 def letter_table(table) -> Display:
     """One of the letter's tables (tables.LetterTable) without its own caption.
 

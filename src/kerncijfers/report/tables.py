@@ -79,11 +79,13 @@ def limit_for(brief: Brief, table: str) -> dt.date:
     return brief.cutoff if table in OWN_PEILDATA else brief.peildatum
 
 
-def deliveries(validated_dir: Path, brief: Brief, table: str, count: int, needed_for: str) -> list[tuple[dt.date, pd.DataFrame]]:
-    """The last `count` deliveries of `table` the brief may use, oldest first; refuses when there are fewer."""
+def deliveries(
+    validated_dir: Path, brief: Brief, table: str, count: int, needed_for: str, minimum: int | None = None
+) -> list[tuple[dt.date, pd.DataFrame]]:
+    """The last `count` deliveries of `table` the brief may use, oldest first; refuses when there are fewer than `minimum` (default `count`)."""
     limit = limit_for(brief, table)
     history = table_history(validated_dir, table, limit)[-count:]
-    if len(history) < count:
+    if len(history) < (count if minimum is None else minimum):
         found = ", ".join(p for p, _ in history) or "none"
         raise MissingDelivery(
             f"{needed_for} needs {count} validated deliveries of {table} up to {limit}; found: {found} "
@@ -180,7 +182,8 @@ def elip_label(cohort: str) -> str:
 
 def tabel_3(validated_dir: Path, brief: Brief) -> LetterTable:
     """The ELIP group per cohort over its last peildata up to the cut-off."""
-    history = deliveries(validated_dir, brief, "elip", ELIP_PEILDATA_IN_TABEL_3, "Tabel 3")
+    # The letter shows the last four ELIP peildata; a young history shows what there is.
+    history = deliveries(validated_dir, brief, "elip", ELIP_PEILDATA_IN_TABEL_3, "Tabel 3", minimum=1)
     rows, tidy = [], []
     for peildatum, frame in history:
         row = [peildatum.strftime("%d-%m-%Y")]

@@ -1,0 +1,90 @@
+"""A build reruns exactly the steps whose inputs changed, on a fictitious history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kerncijfers.build import run_build
+from kerncijfers.paths import Layout
+from kerncijfers.synthetic import MARKER, generate
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory) -> tuple[Layout, list[str], object]:
+    base = tmp_path_factory.mktemp("syn")
+    days = generate(base / "data", 3)
+    layout = Layout.make(data_dir=base / "data", out_dir=base / "reports")
+    first = run_build(layout)
+    return layout, days, first
+
+
+def test_first_build_runs_every_step(history):
+    layout, days, first = history
+    assert first.ran == [f"validate:{d}" for d in days] + ["report"]
+
+
+def test_second_build_with_unchanged_inputs_runs_no_step(history):
+    layout, days, _ = history
+    again = run_build(layout)
+    assert again.ran == []
+    assert again.skipped == [f"validate:{d}" for d in days] + ["report"]
+
+
+def test_changed_brief_reruns_only_the_report(history):
+    layout, days, _ = history
+    text = layout.briefs.read_text(encoding="utf-8")
+    layout.briefs.write_text(text.replace("(testdata)", "(testdata, herzien)"), encoding="utf-8")
+    assert run_build(layout).ran == ["report"]
+
+
+def test_redelivered_file_reruns_its_delivery_the_later_ones_and_the_report(history):
+    layout, days, _ = history
+    folder = layout.raw / days[1]
+    path = folder / "overige_cijfers.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("geen echte cijfers", "geen echte cijfers (herlevering)"), encoding="utf-8")
+    (folder / "SHA256SUMS").unlink()  # a reviewed re-delivery: the manifest is written anew
+    result = run_build(layout)
+    # Later deliveries are checked against their previous delivery, so they depend on it too.
+    assert result.ran == [f"validate:{days[1]}", f"validate:{days[2]}", "report"]
+    assert (folder / "SHA256SUMS").exists()
+    assert "herlevering" in (layout.validated / days[1] / "overige_cijfers.csv").read_text(encoding="utf-8")
+
+
+def test_added_delivery_runs_only_its_steps(history, tmp_path):
+    layout, days, _ = history
+    extra = generate(tmp_path / "more", 4)[-1]
+    import shutil
+
+    shutil.copytree(tmp_path / "more" / "raw" / extra, layout.raw / extra)
+    assert run_build(layout).ran == [f"validate:{extra}", "report"]
+
+
+def test_force_reruns_everything(history):
+    layout, _, _ = history
+    result = run_build(layout, force=True)
+    assert result.skipped == []
+
+
+def test_fictitious_history_is_marked_in_data_and_on_every_page(history):
+    layout, days, _ = history
+    assert (layout.data_dir / MARKER).exists()
+    assert "fictieve_testdata" in (layout.validated / days[0] / "overige_cijfers.csv").read_text(encoding="utf-8")
+    pages = sorted((layout.out_dir / "_site").rglob("*.html"))
+    pages = [p for p in pages if "exports" not in p.parts]
+    assert len(pages) >= 8
+    for page in pages:
+        assert 'class="fictief"' in page.read_text(encoding="utf-8"), page.name
+
+
+def test_real_report_has_no_fictief_banner(repo_root):
+    site = repo_root / "reports" / "_site"
+    for page in site.rglob("*.html"):
+        assert 'class="fictief"' not in page.read_text(encoding="utf-8")
+
+
+def test_generator_refuses_the_projects_raw_folder(repo_root, monkeypatch):
+    monkeypatch.chdir(repo_root)
+    with pytest.raises(FileExistsError):
+        generate(repo_root / "data", 2)
