@@ -1,0 +1,52 @@
+"""Building twice from the same inputs gives byte-identical published files."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from kerncijfers.build import run_build
+from kerncijfers.paths import Layout
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    }
+
+
+def test_two_builds_of_the_same_inputs_are_byte_identical(repo_root, tmp_path):
+    tree = tmp_path / "data"
+    shutil.copytree(repo_root / "data" / "raw", tree / "raw")
+    shutil.copy(repo_root / "data" / "briefs.yml", tree / "briefs.yml")
+    layout = Layout.make(data_dir=tree, out_dir=tmp_path / "reports")
+    run_build(layout)
+    first = _hashes(layout.validated), _hashes(layout.out_dir)
+    run_build(layout, force=True)
+    second = _hashes(layout.validated), _hashes(layout.out_dir)
+    assert first[0] == second[0]
+    assert first[1] == second[1]
+    # Every kind of output was compared, the report site included.
+    names = set(first[1])
+    assert any(n.endswith("brief.ipynb") for n in names) and "_site/index.html" in names
+    assert any(n.endswith(".xlsx") for n in names) and any(n.endswith(".vl.json") for n in names)
+    assert any(n.endswith("validatie.ipynb") for n in first[0]) and any(n.endswith(".parquet") for n in first[0])
+
+
+def test_committed_outputs_equal_a_fresh_build(repo_root, tmp_path):
+    """What is committed in data/validated/ and reports/ is what the code produces now."""
+    tree = tmp_path / "data"
+    shutil.copytree(repo_root / "data" / "raw", tree / "raw")
+    shutil.copy(repo_root / "data" / "briefs.yml", tree / "briefs.yml")
+    layout = Layout.make(data_dir=tree, out_dir=tmp_path / "reports")
+    run_build(layout)
+
+    def comparable(hashes: dict[str, str]) -> dict[str, str]:
+        # Executed notebooks record their parameters, which include where the data tree lies.
+        return {k: v for k, v in hashes.items() if not k.startswith("_site/") and not k.endswith(".ipynb")}
+
+    assert comparable(_hashes(layout.validated)) == comparable(_hashes(repo_root / "data" / "validated"))
+    assert comparable(_hashes(layout.out_dir)) == comparable(_hashes(repo_root / "reports"))
