@@ -145,7 +145,7 @@ def test_nine_findings_each_explained(findings):
     by_cell = {(a.plaats, a.cel): a for a in findings.afwijkingen}
     shifted = by_cell[("Tabel 2", "2018, Totaal, Voldaan")]
     assert (shifted.gedrukt, shifted.consistent, shifted.gebruikt, shifted.soort) == ("10.822", "12.212", "12.212", "waarde")
-    assert "shifted by one row" in shifted.reden
+    assert "een rij verschoven" in shifted.reden
     elip = by_cell[("Tabel 3", "01-07-2023, Totaal")]
     assert (elip.gedrukt, elip.consistent) == ("2.341", "2.436")
     rounding = by_cell[("Tekst 5.4", "Kwijtgescholden leningen (afgerond)")]
@@ -168,6 +168,6 @@ def test_afwijkingen_html(findings):
     assert "<h2 id=\"afwijkingen\">Afwijkingen ten opzichte van de gepubliceerde brief</h2>" in fragment
     assert "<caption>Afwijkingen in de gedrukte brief (9)</caption>" in fragment
     assert '<th scope="row">Tabel 2: 2016, Gezin &amp; Overig, Voldaan</th><td>5625</td><td>5.625</td>' in fragment
-    assert fragment.count('<td lang="en">') == 9
+    assert '<td lang="en">' not in fragment  # correcties.csv explains in Dutch, as the page is
     assert "<caption>Tabel 4: 5 controles in orde</caption>" in fragment
     assert "<th>" not in fragment

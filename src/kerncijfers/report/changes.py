@@ -325,9 +325,6 @@ SENTENCES: dict[str, Callable[..., list[str]]] = {
 
 # --- Afwijkingen ten opzichte van de gepubliceerde brief ---------------------------------------
 
-#: correcties.csv explains its corrections in English; the page marks those cells so.
-CORRECTIES_LANG = "en"
-
 
 @dataclass(frozen=True)
 class Afwijking:
@@ -478,7 +475,6 @@ def _afwijkingen_html(page: AfwijkingenPage) -> str:
         f"Afwijkingen in de gedrukte brief ({len(page.afwijkingen)})",
         ["Cel", "Gedrukt", "Consistent", "Soort", "Regel", "Waarom"],
         rows,
-        lang={5: CORRECTIES_LANG},
     )
     lines += [f'<section aria-labelledby="{_id("afwijkingen", "in-orde")}">', f'<h3 id="{_id("afwijkingen", "in-orde")}">Wat is gecontroleerd en klopt</h3>']
     for plaats, checks in page.in_orde:
