@@ -20,26 +20,6 @@ TEXT_CORRECTIONS = {"wi2013_vrijgesteld_pct": "3,0%", "leningen_kwijtgescholden_
 
 
 @pytest.fixture(scope="module")
-def repo_root() -> Path:
-    return Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def brief(repo_root):
-    return brief_by_slug(load_briefs(repo_root / "data" / "briefs.yml"), "2023-12")
-
-
-@pytest.fixture(scope="module")
-def validated(repo_root) -> Path:
-    return repo_root / "data" / "validated"
-
-
-@pytest.fixture(scope="module")
-def published(repo_root, brief) -> Path:
-    return repo_root / "data" / "published" / brief.published
-
-
-@pytest.fixture(scope="module")
 def printed(published) -> dict[str, dict]:
     with open(published / "tekstcijfers.csv", encoding="utf-8", newline="") as f:
         return {row["id"]: row for row in csv.DictReader(f)}

@@ -32,21 +32,6 @@ TABLE_CORRECTIONS = {
 
 
 @pytest.fixture(scope="module")
-def repo_root() -> Path:
-    return Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def brief(repo_root):
-    return brief_by_slug(load_briefs(repo_root / "data" / "briefs.yml"), "2023-12")
-
-
-@pytest.fixture(scope="module")
-def published(repo_root, brief) -> Path:
-    return repo_root / "data" / "published" / brief.published
-
-
-@pytest.fixture(scope="module")
 def tables(repo_root, brief) -> dict[str, LetterTable]:
     return {t.id: t for t in letter_tables(repo_root / "data" / "validated", brief)}
 
