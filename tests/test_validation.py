@@ -38,9 +38,9 @@ def test_reconciliation_of_tabel_2_with_the_text_is_evaluated(repo_root, validat
 CASES = [
     # (peildatum, table, old, new, rule, row, column, value)
     ("2023-10-01", "wi2021_kerncijfers", "inburgeringsplichtigen,totaal,51600", "inburgeringsplichtigen,totaal,51700",
-     "totaal-is-som-doelgroepen", 5, "aantal", "51700; expected 51600 from check_som_doelgroepen"),
+     "totaal-is-som-doelgroepen", 5, "aantal", "51700, expected 51600 (sum of the doelgroepen)"),
     ("2023-10-01", "wi2021_kerncijfers", "aanbod,asielstatushouder,8700", "aanbod,asielstatushouder,18700",
-     "indicator-within-bound", 9, "aantal", "18700; expected 16800 from check_bovengrens"),
+     "indicator-within-bound", 9, "aantal", "18700, expected at most 16800 (the count it is part of)"),
     ("2023-10-01", "wi2021_kerncijfers", "in_azc,asielstatushouder", "in_azc,statushouder",
      "doelgroep-known-code", 6, "doelgroep", "statushouder"),
     ("2023-10-01", "wi2021_kerncijfers", "in_azc,asielstatushouder,10900", "in_azc,asielstatushouder,-10900",
@@ -48,17 +48,17 @@ CASES = [
     ("2023-10-01", "wi2021_kerncijfers", "in_azc,asielstatushouder", "aanbod,asielstatushouder",
      "key-unique", 6, None, None),
     ("2023-10-01", "wi2013_cohorten", "2015,asielstatushouder,18570,12776,5490,304,69,29,2", "2015,asielstatushouder,18570,12776,5490,304,69,30,2",
-     "ontheven-pct-largest-remainder", 9, "ontheven_pct", "30; expected 29 from check_ontheven_pct"),
+     "ontheven-pct-largest-remainder", 9, "ontheven_pct", "30, expected 29 (percentage of the counts by largest remainder)"),
     ("2023-10-01", "wi2013_cohorten", "2018,totaal,17880,12212", "2018,totaal,17880,10822",
-     "voldaan-totaal-is-som-doelgroepen", 17, "voldaan", "10822; expected 12212 from check_som_doelgroepen_voldaan"),
+     "voldaan-totaal-is-som-doelgroepen", 17, "voldaan", "10822, expected 12212 (sum of the doelgroepen)"),
     ("2023-10-01", "wi2013_status", "vrijgesteld,5823", "vrijgesteld,5832",
-     "opgelegd-is-som-statussen", 2, "aantal", "196530; expected 196539 from check_som_statussen"),
+     "opgelegd-is-som-statussen", 2, "aantal", "196530, expected 196539 (sum of the statuses)"),
     ("2023-11-01", "elip", "2023-11-01,totaal,2739", "2023-11-01,totaal,2737",
-     "totaal-is-som-cohorten", 12, "aantal", "2737; expected 2739 from check_som_cohorten"),
+     "totaal-is-som-cohorten", 12, "aantal", "2737, expected 2739 (sum of the cohorts)"),
     ("2023-10-01", "wi2013_leningen", "kwijtgescholden,87716", "kwijtgescholden,187716",
-     "aantal-within-toegekend", 3, "aantal", "187716; expected 138610 from check_max_aantal"),
+     "aantal-within-toegekend", 3, "aantal", "187716, expected at most 138610 (the toegekend row)"),
     ("2023-11-01", "overige_cijfers", "onderwijsroute_pip_asiel_cohort_2022,13,", "onderwijsroute_pip_asiel_cohort_2022,130,",
-     "procent-at-most-100", 2, "waarde", "130.0; expected 100.0 from check_max_waarde"),
+     "procent-at-most-100", 2, "waarde", "130.0, expected at most 100.0 (the maximum of a percentage)"),
 ]
 
 
@@ -80,8 +80,8 @@ def test_reconciliation_failure_names_both_files(seed_tree, repo_root, validator
     _break(seed_tree, "2023-10-01", "wi2013_status", "nog_plichtig,43941", "nog_plichtig,43951")
     findings = _refusal(seed_tree, "2023-10-01", repo_root)
     assert [(f.rule, f.row, f.value) for f in findings] == [
-        ("tabel2-sluit-aan-op-tekst", 3, "33531; expected 33521 from tekst"),
-        ("tabel2-sluit-aan-op-tekst", 4, "43941; expected 43951 from tekst"),
+        ("tabel2-sluit-aan-op-tekst", 3, "33531, expected 33521 (the total in wi2013_status)"),
+        ("tabel2-sluit-aan-op-tekst", 4, "43941, expected 43951 (the total in wi2013_status)"),
     ]
     assert findings[0].file == "data/raw/2023-10-01/wi2013_cohorten.csv and data/raw/2023-10-01/wi2013_status.csv"
 
@@ -92,7 +92,7 @@ def test_cumulative_count_that_shrinks_is_refused(seed_tree, repo_root, validato
     _break(seed_tree, "2023-10-01", "wi2013_status", "opgelegd,196530", "opgelegd,183324")
     findings = _refusal(seed_tree, "2023-10-01", repo_root)
     rules = {(f.rule, f.row, f.value) for f in findings}
-    assert ("aantal-not-shrunk", 3, "90000; expected 97696 from vorige_aantal") in rules
+    assert ("aantal-not-shrunk", 3, "90000, expected at least 97696 (the previous delivery)") in rules
 
 
 def test_shrinking_wi2021_population_is_only_a_warning(seed_tree, repo_root, validator):
@@ -100,3 +100,10 @@ def test_shrinking_wi2021_population_is_only_a_warning(seed_tree, repo_root, val
     result = validate_delivery(seed_tree / "raw", "2023-10-01", repo_root / "expectations")
     assert result.summary["status"] == "geaccepteerd"
     assert [(f.rule, f.row, f.severity) for f in result.warnings] == [("aantal-not-shrunk", 8, "warning")]
+
+
+def test_every_derived_column_has_a_description_for_findings():
+    from kerncijfers.suites import DERIVED_COLUMNS, EXPECTED_VALUES
+
+    derived = {c for columns in DERIVED_COLUMNS.values() for c in columns} | {"tekst"}
+    assert sorted(derived - set(EXPECTED_VALUES)) == []

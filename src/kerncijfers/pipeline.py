@@ -18,7 +18,7 @@ from kerncijfers import rules
 from kerncijfers.delivery import PEILDATUM_RE, list_peildata, read_delivery, sha256, shown_path
 from kerncijfers.errors import DeliveryError, Finding
 from kerncijfers.store import write_delivery_stage
-from kerncijfers.validate import TableOutcome, Validator
+from kerncijfers.validate import TableOutcome, Validator, merge_duplicate_keys
 
 _VALIDATORS: dict[str, Validator] = {}
 
@@ -132,7 +132,7 @@ def _split(outcome: TableOutcome, origin: list[tuple[str, int, str]]) -> dict[st
         parts[p].findings.append(replace(f, file=file, row=row))
         failed_rules[p].add(f.rule)
     for p, part in parts.items():
-        part.findings = _limit_rows(part.findings)
+        part.findings = _limit_rows(merge_duplicate_keys(part.findings))
         for e in outcome.expectations:
             mine = sum(1 for f in part.findings if f.rule == e["rule"] and f.row is not None)
             part.expectations.append(e | {"success": e["rule"] not in failed_rules[p], "unexpected_count": mine})

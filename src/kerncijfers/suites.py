@@ -36,6 +36,25 @@ DERIVED_COLUMNS = {
     "overige_cijfers": ["check_max_waarde"],
 }
 
+#: What each derived column (and the reconciliation's `tekst`) holds, as a finding names the
+#: expected value: "51700, expected 51600 (sum of the doelgroepen)". No apostrophes: a finding shows
+#: its value with repr(), which would switch to double quotes.
+EXPECTED_VALUES = {
+    "check_som_doelgroepen": "sum of the doelgroepen",
+    "check_bovengrens": "the count it is part of",
+    "check_som_statussen": "sum of the statuses",
+    "check_som_cohorten": "sum of the cohorts",
+    "check_max_aantal": "the toegekend row",
+    "check_max_bedrag_eur": "the toegekend row",
+    "check_max_waarde": "the maximum of a percentage",
+    **{f"check_som_doelgroepen_{c}": "sum of the doelgroepen" for c in ("totaal",) + STATUSSEN_TABEL2},
+    **{f"check_{s}_pct": "percentage of the counts by largest remainder" for s in STATUSSEN_TABEL2},
+    **{f"vorige_{c}": "the previous delivery" for c in ("aantal", "bedrag_eur", "voldaan", "ontheven")},
+    "tekst": "the total in wi2013_status",
+}
+
+KEY_UNIQUE = "key-unique"
+
 
 def expectation(type_: str, rule: str, message: str, hint: str, severity: str = "critical", **kwargs) -> dict:
     return {"type": type_, "kwargs": kwargs, "severity": severity, "meta": {"rule": rule, "message": message, "hint": hint}}
@@ -156,7 +175,7 @@ def suite_for(name: str) -> dict:
     # With peildatum in the key, one suite run can check the stacked tables of several deliveries.
     key = ["peildatum", *table.key]
     exps.append(expectation(
-        "expect_compound_columns_to_be_unique", "key-unique", f"the key ({', '.join(table.key)}) occurs more than once",
+        "expect_compound_columns_to_be_unique", KEY_UNIQUE, f"the key ({', '.join(table.key)}) occurs more than once",
         "Deliver each combination once; remove the duplicate row.", column_list=key,
     ))
     exps += _table_rules(name)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from kerncijfers.errors import Finding
+from kerncijfers.suites import EXPECTED_VALUES, KEY_UNIQUE
 
 #: Columns that hold what a rule expects rather than what was delivered (see rules.py).
 DERIVED_PREFIXES = ("check_", "vorige_")
@@ -115,13 +116,59 @@ def _findings(spec: dict, result: dict, frame: pd.DataFrame, file: str, errored:
             # column_B is the delivered value for bounds; column_A for equalities.
             delivered = subject_column(spec)
             reference = kwargs["column_A"] if delivered == kwargs["column_B"] else kwargs["column_B"]
-            value = f"{_fmt(frame.at[row, delivered])}; expected {_fmt(frame.at[row, reference])} from {reference}"
+            value = f"{_fmt(frame.at[row, delivered])}, {_expected(spec, delivered)} {_fmt(frame.at[row, reference])} ({EXPECTED_VALUES.get(reference, reference)})"
             findings.append(Finding(**base, row=int(row), column=delivered, value=value))
+        elif spec["type"] == "expect_compound_columns_to_be_unique":
+            # The key's value, without peildatum: every row of a delivery has the same one.
+            key = ", ".join(f"{c}={_fmt(frame.at[row, c])}" for c in kwargs["column_list"] if c != "peildatum")
+            findings.append(Finding(**base, row=int(row), value=key))
         else:
             findings.append(Finding(**base, row=int(row), column=column, value=_fmt(frame.at[row, column]) if column else None))
     if max_rows is not None and len(rows) > max_rows:
         findings.append(Finding(**base | {"message": f"{meta['message']}: {len(rows) - max_rows} more rows"}))
     return findings
+
+
+def _expected(spec: dict, delivered: str) -> str:
+    """How the delivered value relates to the expected one: equal, at most or at least."""
+    if spec["type"] != "expect_column_pair_values_a_to_be_greater_than_b":
+        return "expected"
+    return "expected at most" if delivered == spec["kwargs"]["column_B"] else "expected at least"
+
+
+def merge_duplicate_keys(findings: list[Finding]) -> list[Finding]:
+    """One finding per duplicated key, naming all its rows: "rows 2 and 3 share the key cohort=2013".
+
+    Great Expectations reports every row of a duplicated key. Call this once the rows are
+    the file's own (pipeline._split), in the order the findings came.
+    """
+    groups: dict[tuple, list[Finding]] = {}
+    order: list[Finding | tuple] = []
+    for f in findings:
+        if f.rule != KEY_UNIQUE or f.row is None or f.value is None:
+            order.append(f)
+            continue
+        key = (f.file, f.value)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(f)
+    out = []
+    for item in order:
+        if isinstance(item, Finding):
+            out.append(item)
+            continue
+        same = groups[item]
+        rows = sorted({f.row for f in same})
+        if len(rows) == 1:  # its twin was cut off by a row limit
+            out.extend(same)
+            continue
+        listed = ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
+        out.append(Finding(
+            file=same[0].file, rule=KEY_UNIQUE, message=f"rows {listed} share the key {same[0].value}",
+            hint=same[0].hint, row=rows[0], severity=same[0].severity,
+        ))
+    return out
 
 
 def _fmt(value) -> str:

@@ -182,10 +182,8 @@ CASES: list[Case] = [
     # --- values -------------------------------------------------------------------------------
     Case("duplicate-key", "cohort 2013 delivered twice",
          "2023-11-01", files=(ELIP,), steps=(Replace(ELIP, "2024-05-01,2014,48", "2024-05-01,2013,48"),),
-         note="Two lines, one per row: validate.py reports each duplicate row on its own (see the report of issue 6).",
          messages=(
-             'data/raw/2024-05-01/elip.csv, row 2: the key (cohort) occurs more than once (rule key-unique). Deliver each combination once; remove the duplicate row.',
-             'data/raw/2024-05-01/elip.csv, row 3: the key (cohort) occurs more than once (rule key-unique). Deliver each combination once; remove the duplicate row.',
+             'data/raw/2024-05-01/elip.csv, row 2: rows 2 and 3 share the key cohort=2013 (rule key-unique). Deliver each combination once; remove the duplicate row.',
          )),
     Case("negative-count", "a negative count",
          "2023-10-01", files=(WI2021,), steps=(Replace(WI2021, ",10900", ",-10900"),),
@@ -200,18 +198,18 @@ CASES: list[Case] = [
     Case("total-not-sum", "a totaal row that is not the sum of its doelgroepen",
          "2023-10-01", files=(WI2021,), steps=(Replace(WI2021, ",51600", ",51700"),), e2e=True,
          messages=(
-             "data/raw/2024-05-01/wi2021_kerncijfers.csv, row 5, column aantal: the totaal row does not equal asielstatushouder + gezinsmigrant + overig (value '51700; expected 51600 from check_som_doelgroepen'; rule totaal-is-som-doelgroepen). Check the parts and the total against DUO's source; the total must be their exact sum.",
+             "data/raw/2024-05-01/wi2021_kerncijfers.csv, row 5, column aantal: the totaal row does not equal asielstatushouder + gezinsmigrant + overig (value '51700, expected 51600 (sum of the doelgroepen)'; rule totaal-is-som-doelgroepen). Check the parts and the total against DUO's source; the total must be their exact sum.",
          )),
     Case("part-exceeds-whole", "more aanbod than PIPs",
          "2023-10-01", files=(WI2021,), steps=(Replace(WI2021, "aanbod,asielstatushouder,8700", "aanbod,asielstatushouder,18700"),),
          messages=(
-             "data/raw/2024-05-01/wi2021_kerncijfers.csv, row 9, column aantal: the count exceeds the count it is part of (pip ≤ inburgeringsplichtigen, aanbod ≤ pip, in_azc ≤ inburgeringsplichtigen) (value '18700; expected 16800 from check_bovengrens'; rule indicator-within-bound). Check both rows: a part cannot exceed its whole.",
+             "data/raw/2024-05-01/wi2021_kerncijfers.csv, row 9, column aantal: the count exceeds the count it is part of (pip ≤ inburgeringsplichtigen, aanbod ≤ pip, in_azc ≤ inburgeringsplichtigen) (value '18700, expected at most 16800 (the count it is part of)'; rule indicator-within-bound). Check both rows: a part cannot exceed its whole.",
          )),
     Case("percentage-half-up", "a Tabel 2 percentage rounded half-up instead of by largest remainder (row sums to 101)",
          "2023-10-01", files=("wi2013_cohorten.csv",),
          steps=(Replace("wi2013_cohorten.csv", "18570,12776,5490,304,69,29,2", "18570,12776,5490,304,69,30,2"),),
          messages=(
-             "data/raw/2024-05-01/wi2013_cohorten.csv, row 9, column ontheven_pct: ontheven_pct is not the percentage of the counts under the letter's convention (largest remainder, row sums to 100) (value '30; expected 29 from check_ontheven_pct'; rule ontheven-pct-largest-remainder). Recompute the row's percentages from its counts: floor each, then add 1 to the largest remainders until the row sums to 100.",
+             "data/raw/2024-05-01/wi2013_cohorten.csv, row 9, column ontheven_pct: ontheven_pct is not the percentage of the counts under the letter's convention (largest remainder, row sums to 100) (value '30, expected 29 (percentage of the counts by largest remainder)'; rule ontheven-pct-largest-remainder). Recompute the row's percentages from its counts: floor each, then add 1 to the largest remainders until the row sums to 100.",
          )),
     Case("row-shifted-right", "a row whose values moved one column to the right",
          "2023-10-01", files=(WI2021,),
@@ -235,7 +233,7 @@ CASES: list[Case] = [
          "2023-10-01", files=("wi2013_leningen.csv",),
          steps=(Replace("wi2013_leningen.csv", "kwijtgescholden,87716", "kwijtgescholden,87715"),),
          messages=(
-             "data/raw/2024-05-01/wi2013_leningen.csv, row 3, column aantal: aantal is lower than in the previous delivery, but it counts since the start of the law and cannot shrink (value '87715; expected 87716 from vorige_aantal'; rule aantal-not-shrunk). Ask DUO whether the previous or this delivery is wrong; a correction of history needs a re-delivery of both.",
+             "data/raw/2024-05-01/wi2013_leningen.csv, row 3, column aantal: aantal is lower than in the previous delivery, but it counts since the start of the law and cannot shrink (value '87715, expected at least 87716 (the previous delivery)'; rule aantal-not-shrunk). Ask DUO whether the previous or this delivery is wrong; a correction of history needs a re-delivery of both.",
          )),
     # --- the folder and its peildatum -----------------------------------------------------------
     Case("folder-not-a-date", "a folder named in words",
