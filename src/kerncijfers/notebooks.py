@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from pathlib import Path
 
 import nbformat
@@ -30,7 +31,7 @@ class NotebookFailed(Exception):
 
 @contextlib.contextmanager
 def kernel_session(cwd: Path, log: Path | None = None):
-    """Yield a function `run(input, output, parameters)` that executes notebooks in one kernel.
+    """Yield a function `run(input, output, parameters, shown=None)` that executes notebooks in one kernel.
 
     The kernel's own stderr (start-up chatter) goes to `log`, not to the analyst's terminal.
     """
@@ -42,8 +43,8 @@ def kernel_session(cwd: Path, log: Path | None = None):
     stream = open(log, "w") if log is not None else None
     try:
         km.start_kernel(cwd=str(cwd), stderr=stream, stdout=stream)
-        def run(notebook: Path, output: Path, parameters: dict) -> nbformat.NotebookNode:
-            return execute(notebook, output, parameters, cwd=cwd, km=km)
+        def run(notebook: Path, output: Path, parameters: dict, shown: dict | None = None) -> nbformat.NotebookNode:
+            return execute(notebook, output, parameters, cwd=cwd, km=km, shown=shown)
 
         yield run
     finally:
@@ -53,8 +54,12 @@ def kernel_session(cwd: Path, log: Path | None = None):
             stream.close()
 
 
-def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path, km=None) -> nbformat.NotebookNode:
-    """Execute `notebook` with papermill; write the cleaned executed copy to `output` either way."""
+def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path, km=None, shown: dict | None = None) -> nbformat.NotebookNode:
+    """Execute `notebook` with papermill; write the cleaned executed copy to `output` either way.
+
+    `shown` is what the executed copy's parameters cell says instead of `parameters`: the
+    folders as the project names them (display_path), not where this machine keeps them.
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -65,17 +70,26 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path, km=Non
             progress_bar=False, log_output=False, km=km,
         )
     except PapermillExecutionError as exc:
-        clean_executed(output)
+        clean_executed(output, shown)
         raise NotebookFailed(notebook.name, exc.ename, _strip_ansi(exc.evalue)) from None
-    clean_executed(output)
+    clean_executed(output, shown)
     return nbformat.read(output, as_version=4)
 
 
-def clean_executed(path: Path) -> None:
-    """Drop run-specific metadata (timings, kernel ids) so two runs give identical bytes."""
+def clean_executed(path: Path, shown: dict | None = None) -> None:
+    """Drop run-specific metadata (timings, kernel ids) so two runs give identical bytes.
+
+    With `shown`, the injected parameters cell is rewritten with those values.
+    """
     if not path.exists():
         return
     nb = nbformat.read(path, as_version=4)
+    if shown is not None:
+        from papermill.translators import translate_parameters
+
+        for cell in nb.cells:
+            if "injected-parameters" in cell.metadata.get("tags", []):
+                cell.source = translate_parameters("python3", "python", shown, "Parameters")
     for key in VOLATILE_NOTEBOOK_KEYS:
         nb.metadata.pop(key, None)
     nb.metadata.get("kernelspec", {}).pop("env", None)
@@ -89,6 +103,20 @@ def clean_executed(path: Path) -> None:
     nb.nbformat_minor = 4  # cell ids are a 4.5 feature; without them the file does not churn
     text = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def display_path(path: Path, *bases: Path) -> str:
+    """`path` relative to the first of `bases` that holds it (POSIX), else its name.
+
+    With the repository and the data folder's parent as bases, an executed notebook or a
+    message says `data/raw` or `expectations` wherever the checkout and the data live.
+    """
+    for base in bases:
+        try:
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(base)).as_posix()
+        except ValueError:
+            continue
+    return Path(path).name
 
 
 def _strip_ansi(text: str) -> str:

@@ -119,7 +119,7 @@ def render_brief(
     Pass `run` from `kernel_session` to reuse one kernel for several briefs; without it,
     this starts (and stops) a kernel of its own. Returns the brief's folder.
     """
-    from kerncijfers.notebooks import kernel_session
+    from kerncijfers.notebooks import display_path, kernel_session
 
     root = Path(root).resolve()
     data_dir = Path(data_dir).resolve() if data_dir else root / "data"
@@ -127,20 +127,18 @@ def render_brief(
     published_dir = Path(published_dir).resolve() if published_dir else data_dir / "published"
     folder = Path(out_dir) / brief.slug
     folder.mkdir(parents=True, exist_ok=True)
-    # Paths relative to the kernel's working folder (the repository), so the executed
-    # notebook records the same parameters wherever the checkout lives.
-    parameters = {
-        "brief": brief.slug,
-        "peildatum": brief.peildatum.isoformat(),
-        "data_dir": _relative(data_dir, root),
-        "validated_dir": _relative(validated_dir, root),
-        "published_dir": _relative(published_dir, root),
-    }
+    # The kernel runs in the repository and gets paths relative to it. The executed notebook
+    # shows them relative to the repository or the data folder's parent (data/..., as messages
+    # do), so it records no path of this machine, wherever the checkout and the data live.
+    folders = {"data_dir": data_dir, "validated_dir": validated_dir, "published_dir": published_dir}
+    ids = {"brief": brief.slug, "peildatum": brief.peildatum.isoformat()}
+    parameters = ids | {k: _relative(v, root) for k, v in folders.items()}
+    shown = ids | {k: display_path(v, root, data_dir.parent) for k, v in folders.items()}
     if run is None:
         with kernel_session(root) as own_run:
-            _execute(own_run, root, folder, parameters)
+            _execute(own_run, root, folder, parameters, shown)
     else:
-        _execute(run, root, folder, parameters)
+        _execute(run, root, folder, parameters, shown)
     write_pages(root, brief, folder)
     write_exports(validated_dir, brief, folder / "exports")
     return folder
@@ -216,13 +214,13 @@ def write_exports(validated_dir: Path, brief: Brief, out_dir: Path) -> list[Path
 # --- notebooks -------------------------------------------------------------------------------
 
 
-def _execute(run: Callable, root: Path, folder: Path, parameters: dict) -> None:
+def _execute(run: Callable, root: Path, folder: Path, parameters: dict, shown: dict) -> None:
     from kerncijfers.notebooks import NotebookFailed
 
     for name in REPORT_NOTEBOOKS:
         target = folder / name
         try:
-            run(root / "notebooks" / name, target, parameters)
+            run(root / "notebooks" / name, target, parameters, shown=shown)
         except NotebookFailed as exc:
             # Name the brief, and where the executed notebook with the traceback is.
             raise NotebookFailed(f"report of brief {parameters['brief']} ({target})", exc.ename, exc.evalue) from None
