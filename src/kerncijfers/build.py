@@ -8,16 +8,27 @@ imports only the standard library at the top for that reason.
 
 Outputs are written to a staging folder and moved into place only when every
 step succeeded: a refused delivery or a crash leaves what was published before.
+The moves are listed in a journal (`data/.kerncijfers/publish.json`) before the
+first one is made. A build killed while publishing leaves the journal behind,
+and the next build completes the publication before it plans anything; the
+state is written only after publishing, so that build also reruns the steps.
+
+For the tests, `KERNCIJFERS_TEST_KILL_AT=<point>` kills the build with SIGKILL
+at a named point and `KERNCIJFERS_TEST_STOP_AT=<point>` stops it with SIGSTOP;
+the points are the `_checkpoint` calls below.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import json
 import os
 import shutil
+import signal
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +37,10 @@ from kerncijfers.paths import Layout
 
 STATE_FILE = "state.json"
 LOCK_FILE = "build.lock"
-MANIFEST = "SHA256SUMS"  # same name as delivery.MANIFEST; kept here to avoid importing pandas
+JOURNAL = "publish.json"
 VALIDATE_NOTEBOOK = "validate_delivery.ipynb"
+#: Published last, so the site switches to the new report once its sources are in place.
+SITE = "_site"
 
 
 class BuildLocked(Exception):
@@ -40,6 +53,10 @@ class BuildFailed(Exception):
     def __init__(self, messages: list[str]):
         self.messages = messages
         super().__init__("\n".join(messages))
+
+
+class PublicationBroken(Exception):
+    """An interrupted publication cannot be completed: something else changed the outputs since."""
 
 
 @dataclass
@@ -58,7 +75,28 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
 
 
+#: Test hooks: the environment variable names a point where the build gets the signal.
+TEST_SIGNALS = {"KERNCIJFERS_TEST_KILL_AT": signal.SIGKILL, "KERNCIJFERS_TEST_STOP_AT": signal.SIGSTOP}
+
+
+def _test_signal(point: str) -> signal.Signals | None:
+    return next((sig for var, sig in TEST_SIGNALS.items() if os.environ.get(var) == point), None)
+
+
+def _checkpoint(point: str) -> None:
+    """A point where the tests kill or stop the build (see the module docstring)."""
+    sig = _test_signal(point)
+    if sig is not None:
+        os.kill(os.getpid(), sig)
+
+
 # --- hashing --------------------------------------------------------------------------
+
+
+def _file_digest(path: Path) -> bytes:
+    """SHA-256 of a file, read in blocks: a huge stray file costs no memory."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").digest()
 
 
 def _hash_files(paths, base: Path) -> str:
@@ -66,7 +104,7 @@ def _hash_files(paths, base: Path) -> str:
     for p in sorted(paths):
         h.update(p.relative_to(base).as_posix().encode())
         h.update(b"\0")
-        h.update(hashlib.sha256(p.read_bytes()).digest())
+        h.update(_file_digest(p))
     return h.hexdigest()
 
 
@@ -124,16 +162,13 @@ def read_state(layout: Layout) -> dict:
 
 
 def write_state(layout: Layout, state: dict) -> None:
-    layout.state_dir.mkdir(parents=True, exist_ok=True)
-    tmp = layout.state_dir / f".{STATE_FILE}.tmp"
-    tmp.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, layout.state_dir / STATE_FILE)
+    _write_json(layout.state_dir / STATE_FILE, state)
 
 
 def output_exists(layout: Layout, step: Step) -> bool:
     if step.kind == "validate":
         return (layout.validated / step.params["peildatum"] / "validatie.json").exists()
-    return (layout.out_dir / "_site" / "index.html").exists()
+    return (layout.out_dir / SITE / "index.html").exists()
 
 
 def stale_steps(layout: Layout, steps: list[Step], force: bool) -> list[Step]:
@@ -163,6 +198,7 @@ def build_lock(layout: Layout):
                 f"a build is already running since {info.get('started', 'an unknown time')} (pid {info.get('pid', '?')}); "
                 "wait for it to finish, or stop it, then build again"
             ) from None
+        # The file stays when a build is killed; the flock does not, so a stale file never blocks.
         os.ftruncate(fd, 0)
         os.write(fd, json.dumps({"pid": os.getpid(), "started": dt.datetime.now().isoformat(timespec="seconds")}).encode())
         yield
@@ -177,30 +213,37 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
     """Run the stale steps and publish their outputs together. Raises BuildFailed, publishing nothing."""
     say = progress or (lambda msg: None)
     with build_lock(layout):
+        _checkpoint("locked")
+        recover(layout, say)  # says what it did, also when this build then fails
         steps = plan(layout)
         stale = stale_steps(layout, steps, force)
         result = BuildResult(ran=[s.id for s in stale], skipped=[s.id for s in steps if s not in stale])
         if not stale:
             return result
         if layout.stage.exists():
-            shutil.rmtree(layout.stage)  # left by a killed build; never published
+            shutil.rmtree(layout.stage)  # left by a killed build that published nothing (recover() ran)
         layout.stage.mkdir(parents=True)
-        # The staged validated tree starts as a copy of what is published, so the report can be
-        # rendered from the new state before anything is moved into place.
-        staged_validated = layout.stage / "validated"
-        if layout.validated.is_dir():
-            shutil.copytree(layout.validated, staged_validated, ignore=shutil.ignore_patterns(".*"))
-        else:
-            staged_validated.mkdir()
         validate = [s for s in stale if s.kind == "validate"]
-        failures = _run_validation(layout, validate, say, result) if validate else []
-        if failures:
-            shutil.rmtree(layout.stage, ignore_errors=True)
-            raise BuildFailed(failures)
-        report = [s for s in stale if s.kind == "report"]
-        if report:
-            _run_report(layout, say, result)
-        _publish(layout, validate, bool(report), say)
+        report = any(s.kind == "report" for s in stale)
+        try:
+            # The staged validated tree starts as a copy of what is published, so the report can be
+            # rendered from the new state before anything is moved into place.
+            staged_validated = layout.stage / "validated"
+            if layout.validated.is_dir():
+                shutil.copytree(layout.validated, staged_validated, ignore=shutil.ignore_patterns(".*"))
+            else:
+                staged_validated.mkdir()
+            failures = _run_validation(layout, validate, say, result) if validate else []
+            if failures:
+                raise BuildFailed(failures)
+            _checkpoint("validated")
+            if report:
+                _run_report(layout, say, result)
+            _checkpoint("rendered")
+        except BaseException:
+            shutil.rmtree(layout.stage, ignore_errors=True)  # nothing was published
+            raise
+        moves = _publish(layout, validate, report, say)
         state = read_state(layout)
         state.setdefault("steps", {})
         # Manifests written at publication change the folder hash: record the hashes as they are now.
@@ -208,12 +251,13 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
             if s.id in result.ran:
                 state["steps"][s.id] = s.key
         write_state(layout, state)
-        shutil.rmtree(layout.stage, ignore_errors=True)
+        _checkpoint("state-written")
+        _finish_publication(layout, moves)
         return result
 
 
 def _run_validation(layout: Layout, steps: list[Step], say, result: BuildResult) -> list[str]:
-    from kerncijfers.notebooks import NotebookFailed, kernel_session
+    from kerncijfers.notebooks import NotebookFailed, display_path, kernel_session
 
     failures = []
     notebook = layout.notebooks / VALIDATE_NOTEBOOK
@@ -224,14 +268,15 @@ def _run_validation(layout: Layout, steps: list[Step], say, result: BuildResult)
             say(f"[{i}/{len(steps)}] validate {p}")
             executed = layout.stage / "notebooks" / f"validate-{p}.ipynb"
             shutil.rmtree(layout.stage / "validated" / p, ignore_errors=True)
+            folders = {"raw_dir": layout.raw, "expectations_dir": layout.expectations, "stage_dir": layout.stage / "validated"}
+            batch = {"batch": [s.params["peildatum"] for s in steps]}
             try:
-                nb = run(notebook, executed, {
-                    "peildatum": p,
-                    "raw_dir": os.path.relpath(layout.raw, layout.root),
-                    "expectations_dir": os.path.relpath(layout.expectations, layout.root),
-                    "stage_dir": os.path.relpath(layout.stage / "validated", layout.root),
-                    "batch": [s.params["peildatum"] for s in steps],
-                })
+                run(
+                    notebook, executed,
+                    {"peildatum": p} | {k: os.path.relpath(v, layout.root) for k, v in folders.items()} | batch,
+                    # The published notebook names the folders as the project does, never this machine's paths.
+                    shown={"peildatum": p} | {k: display_path(v, layout.root, layout.data_dir.parent) for k, v in folders.items()} | batch,
+                )
             except NotebookFailed as exc:
                 log = layout.state_dir / "logs" / f"validate-{p}.ipynb"
                 log.parent.mkdir(parents=True, exist_ok=True)
@@ -259,31 +304,240 @@ def _run_report(layout: Layout, say, result: BuildResult) -> None:
     render_all(layout, layout.stage / "reports", validated_dir=layout.stage / "validated", say=say, notes=result.notes)
 
 
-def _publish(layout: Layout, validate: list[Step], report: bool, say) -> None:
-    """Move staged outputs into place. Each move is one rename; raw data is only ever added a manifest."""
-    from kerncijfers.store import replace_dir
+# --- publishing ----------------------------------------------------------------------
 
-    for step in validate:
-        p = step.params["peildatum"]
-        replace_dir(layout.stage / "validated" / p, layout.validated / p)
-        _register(layout.raw / p)
-    if report and (layout.stage / "reports").exists():
-        layout.out_dir.mkdir(parents=True, exist_ok=True)
-        for item in sorted((layout.stage / "reports").iterdir()):
-            target = layout.out_dir / item.name
-            if item.is_dir():
-                replace_dir(item, target)
-            else:
-                os.replace(item, target)
+
+@dataclass(frozen=True)
+class Move:
+    """One staged file or folder to put in place of `target`.
+
+    `inode` is the staged entry's inode number: renames keep it, so after a kill it tells
+    whether the entry already is in place (at `target`) or still waits (at `staged`).
+    """
+
+    staged: Path
+    target: Path
+    inode: int
+
+    @property
+    def backup(self) -> Path:
+        return _backup(self.target)
+
+
+def _backup(target: Path) -> Path:
+    """Where a replaced folder waits when the system cannot swap two paths in one step."""
+    return target.with_name(f".{target.name}.old")
+
+
+def _publish(layout: Layout, validate: list[Step], report: bool, say) -> list[Move]:
+    """Move the staged outputs into place, journaled so that a killed build's successor completes it.
+
+    Raw data is only ever added a manifest, for each newly accepted delivery.
+    """
+    pairs = [(layout.stage / "validated" / s.params["peildatum"], layout.validated / s.params["peildatum"]) for s in validate]
+    staged_reports = layout.stage / "reports"
+    if report and staged_reports.is_dir():
+        entries = sorted(staged_reports.iterdir(), key=lambda p: (p.name == SITE, p.name))
+        pairs += [(item, layout.out_dir / item.name) for item in entries]
+    moves = []
+    for staged, target in pairs:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if os.stat(staged).st_dev != os.stat(target.parent).st_dev:
+            # A rename cannot cross file systems: first copy the entry beside its target.
+            incoming = target.with_name(f".{target.name}.incoming")
+            _remove(incoming)
+            (shutil.copytree if staged.is_dir() else shutil.copy2)(staged, incoming)
+            staged = incoming
+        if target.exists() and os.path.lexists(_backup(target)):
+            _remove(_backup(target))  # left by an earlier publication; the target is the live copy
+        moves.append(Move(staged, target, os.lstat(staged).st_ino))
+    # Hashed now, from the files just validated; written after the moves, for the folders not yet registered.
+    folders = {s.params["peildatum"]: layout.raw / s.params["peildatum"] for s in validate}
+    manifests = {p: _manifest_text(folder) for p, folder in folders.items() if not _manifest(folder).exists()}
+    _write_journal(layout, moves, manifests)
+    _checkpoint("journaled")
+    for i, move in enumerate(moves, start=1):
+        _move(move, half_point=f"half-moved-{i}")
+        _checkpoint(f"moved-{i}")
+    for peildatum, text in manifests.items():
+        _register(layout.raw / peildatum, text)
+    _checkpoint("registered")
     say("Published")
+    return moves
 
 
-def _register(folder: Path) -> None:
+def recover(layout: Layout, say=lambda msg: None) -> str | None:
+    """Complete the publication of a build that was killed while publishing. Returns what it did, or None.
+
+    Every entry of the journal is either in place already or still waits in the stage;
+    the remaining moves are made, the manifests written. The state is not: that build's
+    steps run again, from its inputs as they are now.
+    """
+    path = layout.state_dir / JOURNAL
+    if not path.exists():
+        return None
+    moves, manifests = _read_journal(layout)
+    waiting = []
+    for move in moves:
+        if _inode(move.target) == move.inode:
+            continue
+        if _inode(move.staged) != move.inode:
+            raise PublicationBroken(
+                f"an interrupted build left {_shown(layout, move.target)} half published, and its staged copy is gone, "
+                f"so it cannot be completed. Restore {_shown(layout, move.target)} (git checkout, or an earlier copy), "
+                f"then delete {_shown(layout, path)} and build again"
+            )
+        waiting.append(move)
+    for move in waiting:
+        _move(move)
+    for peildatum, text in manifests.items():
+        _register(layout.raw / peildatum, text)
+    _finish_publication(layout, moves)
+    note = (
+        f"A build was interrupted while publishing: completed its publication ({len(waiting)} of {len(moves)} entries "
+        "were still to be moved); its steps run again."
+    )
+    say(note)
+    return note
+
+
+def _move(move: Move, half_point: str | None = None) -> None:
+    """Put `move.staged` in place of `move.target`; readers see the old entry or the new one.
+
+    Folders are swapped in one step where Linux can (renameat2 RENAME_EXCHANGE). Elsewhere
+    the old folder is first renamed to its backup: a kill between the two renames leaves
+    the target missing until the next build's `recover`. The test point `half_point`
+    takes that second path and is the moment between the two renames.
+    """
+    staged, target = move.staged, move.target
+    if not os.path.lexists(target):
+        os.rename(staged, target)
+        return
+    if staged.is_file() and target.is_file() and not target.is_symlink():
+        os.replace(staged, target)  # one step for files everywhere
+        return
+    if (half_point is None or _test_signal(half_point) is None) and _exchange(staged, target):
+        return  # the staged path now holds the old entry; it goes with the stage
+    os.rename(target, move.backup)
+    if half_point is not None:
+        _checkpoint(half_point)
+    os.rename(staged, target)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 with RENAME_EXCHANGE); False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:  # glibc before 2.28, or another C library
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # the kernel or file system cannot swap
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+def _finish_publication(layout: Layout, moves: list[Move]) -> None:
+    """Remove what the replaced entries left (backups, copies beside a target), the stage, then the journal."""
+    for move in moves:
+        _remove(move.backup)
+        if not move.staged.is_relative_to(layout.stage):
+            _remove(move.staged)  # an `.incoming` copy, holding the old entry after a swap
+    shutil.rmtree(layout.stage, ignore_errors=True)
+    (layout.state_dir / JOURNAL).unlink(missing_ok=True)
+
+
+def _write_journal(layout: Layout, moves: list[Move], manifests: dict[str, str]) -> None:
+    # Paths relative to the state folder: the tree may be moved or copied between a kill and the next build.
+    def rel(p: Path) -> str:
+        return os.path.relpath(p, layout.state_dir)
+
+    _write_json(layout.state_dir / JOURNAL, {
+        "moves": [{"staged": rel(m.staged), "target": rel(m.target), "inode": m.inode} for m in moves],
+        "manifests": manifests,
+    }, durable=True)
+
+
+def _read_journal(layout: Layout) -> tuple[list[Move], dict[str, str]]:
+    path = layout.state_dir / JOURNAL
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        moves = [Move(Path(os.path.normpath(layout.state_dir / m["staged"])), Path(os.path.normpath(layout.state_dir / m["target"])), int(m["inode"]))
+                 for m in data["moves"]]
+        return moves, dict(data["manifests"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise PublicationBroken(
+            f"{_shown(layout, path)} cannot be read ({exc}); it lists the moves of an interrupted publication. "
+            "Check data/validated/ and reports/ against git, then delete it and build again"
+        ) from None
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return os.lstat(path).st_ino
+    except FileNotFoundError:
+        return None
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        path.unlink()
+
+
+def _shown(layout: Layout, path: Path) -> str:
+    from kerncijfers.notebooks import display_path
+
+    return display_path(path, layout.root, layout.data_dir.parent)
+
+
+def _write_json(path: Path, data: dict, durable: bool = False) -> None:
+    """Write JSON whole or not at all; `durable` also survives a power cut once written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        if durable:
+            f.flush()
+            os.fsync(f.fileno())
+    os.replace(tmp, path)
+    if durable:
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _manifest_text(folder: Path) -> str:
+    """What SHA256SUMS lists: every file of the delivery but itself, the tables and the notes beside them.
+
+    Which notes a delivery may hold is delivery.NON_TABLE_FILES; check_manifest verifies them when listed.
+    """
+    from kerncijfers.delivery import MANIFEST, manifest_text
+
+    return manifest_text({p.name: p for p in delivery_files(folder) if p.name != MANIFEST})
+
+
+def _manifest(folder: Path) -> Path:
+    from kerncijfers.delivery import MANIFEST
+
+    return folder / MANIFEST
+
+
+def _register(folder: Path, text: str) -> None:
     """Write the checksum manifest of a newly accepted delivery; an existing one is never touched."""
-    manifest = folder / MANIFEST
+    manifest = _manifest(folder)
     if manifest.exists():
         return
-    lines = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in delivery_files(folder) if p.name != MANIFEST and p.name != "README.md")
-    tmp = folder / f".{MANIFEST}.tmp"
-    tmp.write_text(lines, encoding="utf-8")
+    tmp = manifest.with_name(f".{manifest.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, manifest)
