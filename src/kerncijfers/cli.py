@@ -22,8 +22,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# soft_wrap: a message stays one line, however narrow the terminal or wherever the output goes.
+console = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DataDir = typer.Option(None, "--data-dir", help="Data tree with raw/, validated/ and briefs.yml (default: data/).")
 OutDir = typer.Option(None, "--out-dir", help="Where the report goes (default: reports/).")
@@ -33,8 +34,13 @@ def _layout(data_dir: Optional[Path], out_dir: Optional[Path] = None) -> Layout:
     try:
         return Layout.make(data_dir=data_dir, out_dir=out_dir)
     except FileNotFoundError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(str(exc), style="red", markup=False)
         raise typer.Exit(2) from None
+
+
+def _say(message: str, style: str | None = None) -> None:
+    """Print a message from a delivery or the build as it is: values may hold [brackets], which rich reads as markup."""
+    err.print(message, style=style, markup=False)
 
 
 @app.command()
@@ -44,27 +50,30 @@ def build(
     force: bool = typer.Option(False, "--force", help="Rebuild every step, even if its inputs did not change."),
 ) -> None:
     """Validate every delivery in raw/ and build the report. Only steps whose inputs changed run."""
-    from kerncijfers.build import BuildFailed, BuildLocked, run_build
+    from kerncijfers.build import BuildFailed, BuildLocked, PublicationBroken, run_build
 
     layout = _layout(data_dir, out_dir)
     try:
-        result = run_build(layout, force=force, progress=lambda msg: err.print(f"[dim]{msg}[/dim]"))
+        result = run_build(layout, force=force, progress=lambda msg: _say(msg, "dim"))
     except BuildLocked as exc:
-        err.print(f"[red]Build refused:[/red] {exc}")
+        _say(f"Build refused: {exc}", "red")
         raise typer.Exit(3) from None
+    except PublicationBroken as exc:
+        _say(f"Build stopped: {exc}", "red")
+        raise typer.Exit(1) from None
     except BuildFailed as exc:
         for message in exc.messages:
-            err.print(f"[red]{message}[/red]")
-        err.print("[red]Nothing was published:[/red] data/validated/ and reports/ are as they were before this build.")
+            _say(message, "red")
+        _say("Nothing was published: data/validated/ and reports/ are as they were before this build.", "red")
         raise typer.Exit(1) from None
     for warning in result.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}")
+        _say(f"warning: {warning}", "yellow")
     for note in result.notes:
-        err.print(note)
+        _say(note)
     if not result.ran:
-        console.print(f"Nothing to do: {len(result.skipped)} steps up to date.")
+        console.print(f"Nothing to do: {len(result.skipped)} steps up to date.", markup=False)
     else:
-        console.print(f"Built {len(result.ran)} steps ({', '.join(result.ran)}); {len(result.skipped)} up to date.")
+        console.print(f"Built {len(result.ran)} steps ({', '.join(result.ran)}); {len(result.skipped)} up to date.", markup=False)
 
 
 @app.command()
@@ -79,13 +88,13 @@ def validate(peildatum: str = typer.Argument(..., help="The delivery folder, YYY
             result = validate_delivery(layout.raw, peildatum, layout.expectations)
         except DeliveryError as exc:
             for finding in exc.findings:
-                err.print(f"[red]{finding}[/red]")
-            err.print(f"[red]Delivery {peildatum} would be refused.[/red]")
+                _say(str(finding), "red")
+            _say(f"Delivery {peildatum} would be refused.", "red")
             raise typer.Exit(1) from None
     for finding in result.warnings:
-        err.print(f"[yellow]warning:[/yellow] {finding}")
+        _say(f"warning: {finding}", "yellow")
     s = result.summary
-    console.print(f"Delivery {peildatum}: {s['status']}; {s['expectations_evaluated']} rules over {len(result.tables)} tables, {s['warnings']} warnings.")
+    console.print(f"Delivery {peildatum}: {s['status']}; {s['expectations_evaluated']} rules over {len(result.tables)} tables, {s['warnings']} warnings.", markup=False)
 
 
 @app.command("check-published")
@@ -96,6 +105,7 @@ def check_published(
 ) -> None:
     """Run the delivery rules over a letter as printed; list every inconsistency. Exits 1 if there is any."""
     from rich.table import Table
+    from rich.text import Text
 
     from kerncijfers.brief import brief_by_slug, load_briefs
     from kerncijfers.published import check_published as run_checks
@@ -111,7 +121,8 @@ def check_published(
     for col in ("plaats", "cel", "gedrukt", "verwacht", "soort", "regel"):
         table.add_column(col)
     for c in shown:
-        table.add_row(c.plaats, c.cel, c.gedrukt, c.verwacht, c.soort if not c.klopt else "ok", c.regel)
+        # Text, not str: a printed value may hold [brackets], which rich reads as markup.
+        table.add_row(*(Text(v) for v in (c.plaats, c.cel, c.gedrukt, c.verwacht, c.soort if not c.klopt else "ok", c.regel)))
     console.print(table)
     if found:
         raise typer.Exit(1)
@@ -148,7 +159,7 @@ def diff(
         else:
             result = diff_peildata(layout.validated, peildatum_a, peildatum_b, table or None)
     except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
+        _say(str(exc), "red")
         raise typer.Exit(2) from None
     if color is None:
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -157,11 +168,11 @@ def diff(
     if html_path is not None:
         html_path.parent.mkdir(parents=True, exist_ok=True)
         html_path.write_text(render_html(result), encoding="utf-8", newline="\n")
-        err.print(f"wrote {html_path}")
+        _say(f"wrote {html_path}")
     if against is not None:
         changed, added = changed_published_numbers(result), added_published_numbers(result)
         if changed or (strict and added):
-            err.print(f"[red]{changed} published numbers would change or disappear, {added} would be added, against {against}.[/red]")
+            _say(f"{changed} published numbers would change or disappear, {added} would be added, against {against}.", "red")
             raise typer.Exit(1)
 
 
@@ -182,10 +193,10 @@ def template(
     try:
         paths = write_template(layout.raw / peildatum, peildatum, fmt, table)
     except (FileExistsError, ValueError, KeyError) as exc:
-        err.print(f"[red]{exc}[/red]")
+        _say(str(exc), "red")
         raise typer.Exit(2) from None
     for p in paths:
-        console.print(f"wrote {p.relative_to(layout.data_dir.parent)}")
+        console.print(f"wrote {p.relative_to(layout.data_dir.parent)}", markup=False)
     console.print("Fill in the rows; delete the files of tables this delivery does not hold. Then run `kerncijfers build`.")
 
 
