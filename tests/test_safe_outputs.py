@@ -33,9 +33,10 @@ NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?%?$")
 HOSTILE = (
     ("2023-05-01/overige_cijfers.csv",
      '"Divosa, Factsheet Statushouders en Gezinsmigranten, mei 2023, p. 42",Statushouders aan het werk',
-     '"=HYPERLINK(""http://example.org/x"",""<script>alert(1)</script>"")",<script>alert(2)</script> & [red]aan het werk[/red]'),
+     '"Divosa <script>alert(1)</script> =HYPERLINK(""http://example.org/x"")",<script>alert(2)</script> & [red]aan het werk[/red]'),
     ("2023-11-01/overige_cijfers.csv", "Keurmerkhouders in totaal (circa)", "<img src=x onerror=alert(3)> @SUM(A1) in totaal"),
-    ("2023-11-01/overige_cijfers.csv", ",DUO,Waarvan over een taalschool", ",+31 DUO,-Waarvan over een taalschool"),
+    # Text that starts like a formula (=, +, -, @) is refused at delivery: see test_validation.py.
+    ("2023-11-01/overige_cijfers.csv", ",DUO,Waarvan over een taalschool", ",DUO +31,Waarvan -over een taalschool"),
 )
 
 

@@ -59,6 +59,8 @@ CASES = [
      "aantal-within-toegekend", 3, "aantal", "187716, expected at most 138610 (the toegekend row)"),
     ("2023-11-01", "overige_cijfers", "onderwijsroute_pip_asiel_cohort_2022,13,", "onderwijsroute_pip_asiel_cohort_2022,130,",
      "procent-at-most-100", 2, "waarde", "130.0, expected at most 100.0 (the maximum of a percentage)"),
+    ("2023-11-01", "overige_cijfers", ",DUO,Waarvan over een taalschool", ',DUO,"=HYPERLINK(""http://example.org"")"',
+     "omschrijving-no-formula", 7, "omschrijving", '=HYPERLINK("http://example.org")'),
 ]
 
 

@@ -269,13 +269,12 @@ def _run_validation(layout: Layout, steps: list[Step], say, result: BuildResult)
             executed = layout.stage / "notebooks" / f"validate-{p}.ipynb"
             shutil.rmtree(layout.stage / "validated" / p, ignore_errors=True)
             folders = {"raw_dir": layout.raw, "expectations_dir": layout.expectations, "stage_dir": layout.stage / "validated"}
-            batch = {"batch": [s.params["peildatum"] for s in steps]}
             try:
                 run(
                     notebook, executed,
-                    {"peildatum": p} | {k: os.path.relpath(v, layout.root) for k, v in folders.items()} | batch,
+                    {"peildatum": p} | {k: os.path.relpath(v, layout.root) for k, v in folders.items()},
                     # The published notebook names the folders as the project does, never this machine's paths.
-                    shown={"peildatum": p} | {k: display_path(v, layout.root, layout.data_dir.parent) for k, v in folders.items()} | batch,
+                    shown={"peildatum": p} | {k: display_path(v, layout.root, layout.data_dir.parent) for k, v in folders.items()},
                 )
             except NotebookFailed as exc:
                 log = layout.state_dir / "logs" / f"validate-{p}.ipynb"

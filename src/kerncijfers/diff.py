@@ -342,7 +342,7 @@ def published_csvs(root: Path) -> dict[str, str]:
 
 def _is_published(rel: str) -> bool:
     parts = PurePosixPath(rel).parts
-    # Hidden folders hold build state and the previous copy during a swap (store.replace_dir).
+    # Hidden folders hold build state and the previous copy during a swap (the build's publish journal).
     if any(p.startswith(".") for p in parts):
         return False
     return not any(rel == f or rel.startswith(f + "/") for f in NOT_COMPARED) and any(rel.startswith(f + "/") for f in PUBLISHED_FOLDERS)

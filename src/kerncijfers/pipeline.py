@@ -215,16 +215,18 @@ def summarise(delivery, outcomes: list[TableOutcome], previous: dict, raw_dir: P
 _BATCHES: dict[tuple, dict] = {}
 
 
-def validate_to_stage(
-    raw_dir: Path, peildatum: str, expectations_dir: Path, stage_dir: Path, batch: list[str] | None = None
-) -> DeliveryResult:
+def validate_to_stage(raw_dir: Path, peildatum: str, expectations_dir: Path, stage_dir: Path) -> DeliveryResult:
     """Validate one delivery and write it to `stage_dir/<peildatum>/`. The notebook's one call.
 
-    `batch` lists every delivery of the build: the first notebook validates them all in one
-    Great Expectations run per table, and the others take their result from that run.
+    The first notebook of a build validates every delivery in `raw_dir` in one Great
+    Expectations run per table; the others take their result from that run (the kernel
+    keeps it). A delivery's checks depend only on itself and its previous delivery, so
+    the result is the same whichever deliveries a build happens to rerun.
     """
     raw_dir = Path(raw_dir)
-    batch = list(batch or [peildatum])
+    batch = [p for p in list_peildata(raw_dir) if PEILDATUM_RE.match(p)]
+    if peildatum not in batch:
+        batch.append(peildatum)  # refused by the reader with the reason
     key = (str(raw_dir.resolve()), str(Path(expectations_dir).resolve()), tuple(batch),
            tuple(_folder_signature(raw_dir / p) for p in batch))
     if key not in _BATCHES:

@@ -1,16 +1,14 @@
 """The validated stage: `data/validated/<peildatum>/<table>.csv|.parquet` and `validatie.json`.
 
 Tables are written as tidy CSV (UTF-8, comma, `\\n`, stable row order by the
-table's key) for reviewers and as Parquet for machines. Writes are staged and
-moved into place whole, so a failed build leaves what was published before.
+table's key) for reviewers and as Parquet for machines. They are written into a
+staging folder; build.py moves them into place (see its publish journal).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -71,19 +69,6 @@ def write_delivery_stage(stage: Path, tables: dict[str, pd.DataFrame], summary: 
 def dumps(obj) -> str:
     """JSON as reviewers diff it: sorted keys, two-space indent, trailing newline."""
     return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def replace_dir(stage: Path, target: Path) -> None:
-    """Move `stage` into `target`, replacing it; the old copy is removed only after the swap."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    old = target.with_name(f".{target.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(stage, target)
-    if old.exists():
-        shutil.rmtree(old)
 
 
 # --- reading the validated stage ---------------------------------------------------

@@ -83,6 +83,13 @@ def _column_expectations(table: Table, col: Column) -> list[dict]:
             "expect_column_values_to_be_between", f"{col.name}-range", f"{col.name} must be {what}",
             "Check the cell against DUO's source; counts cannot be negative.", column=col.name, **bounds,
         ))
+    if col.dtype == "text":
+        # Free text ends up in CSV and XLSX files people open in Excel: no formulas.
+        out.append(expectation(
+            "expect_column_values_to_not_match_regex", f"{col.name}-no-formula",
+            f"{col.name} starts with a character Excel reads as a formula (=, +, -, @, tab or return)",
+            "Start the text with a letter or a digit; remove the leading character.", column=col.name, regex=r"^[=+\-@\t\r]",
+        ))
     if col.name == "cijfer":
         out.append(expectation(
             "expect_column_values_to_match_regex", "cijfer-identifier", "the figure id is not lower_snake_case",
