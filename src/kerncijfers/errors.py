@@ -28,7 +28,6 @@ class Finding:
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        # Round brackets only: the CLI prints with rich, which swallows "[...]" as markup.
         value = f"value {self.value!r}; " if self.value is not None else ""
         return f"{self.location}: {self.message} ({value}rule {self.rule}). {self.hint}"
 
