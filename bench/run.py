@@ -1,0 +1,219 @@
+"""Benchmark the build and write docs/performance.md. Run with `make bench`.
+
+Measures on the machine it runs on, as medians of several runs:
+cold build (seed data), no-op build, adding one delivery, cold builds over
+10/50/200 synthetic peildata, peak memory, and the naive way (a papermill CLI
+run per notebook per peildatum, then a full re-render) side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+KERNCIJFERS = str(BIN / "kerncijfers")
+PAPERMILL = str(BIN / "papermill")
+
+
+def run(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int]:
+    """Wall time of `cmd` and the peak RSS (KiB) of the largest process it started."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(after, before)
+
+
+def seed_tree(base: Path) -> Path:
+    tree = base / "data"
+    shutil.copytree(ROOT / "data" / "raw", tree / "raw", ignore=shutil.ignore_patterns("SHA256SUMS"))
+    shutil.copy(ROOT / "data" / "briefs.yml", tree / "briefs.yml")
+    return tree
+
+
+def synthetic_tree(base: Path, n: int) -> Path:
+    from kerncijfers.synthetic import generate
+
+    tree = base / f"syn{n}"
+    generate(tree, n)
+    return tree
+
+
+def build(tree: Path, *extra: str) -> tuple[float, int]:
+    return run([KERNCIJFERS, "build", "--data-dir", str(tree), "--out-dir", str(tree / "reports"), *extra])
+
+
+def median_of(fn, repeats: int) -> tuple[float, int]:
+    times, peak = [], 0
+    for _ in range(repeats):
+        t, p = fn()
+        times.append(t)
+        peak = max(peak, p)
+    return statistics.median(times), peak
+
+
+def cold(tree_factory, repeats: int) -> tuple[float, int]:
+    def once():
+        with tempfile.TemporaryDirectory() as tmp:
+            return build(tree_factory(Path(tmp)))
+    return median_of(once, repeats)
+
+
+def _check(cmd: list[str]) -> None:
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+
+
+def naive_notebook(folder: Path) -> Path:
+    """The validation notebook as a naive pipeline would run it: each run checks only its own delivery."""
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / "validate_delivery.ipynb", as_version=4)
+    for cell in nb.cells:
+        cell.source = cell.source.replace(
+            "result = validate_to_stage(raw_dir, peildatum, expectations_dir, stage_dir)",
+            "from pathlib import Path\nfrom kerncijfers.pipeline import validate_delivery\nfrom kerncijfers.store import write_delivery_stage\n"
+            "result = validate_delivery(Path(raw_dir), peildatum, Path(expectations_dir))\n"
+            "write_delivery_stage(Path(stage_dir) / peildatum, result.tables, result.summary)",
+        )
+    path = folder / "validate_one.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def naive(tree: Path) -> float:
+    """The build without kerncijfers' orchestration: one papermill CLI per notebook, then a re-render."""
+    stage = tree / "naive-stage"
+    stage.mkdir()
+    notebook = naive_notebook(stage)
+    t = time.perf_counter()
+    for p in sorted(x.name for x in (tree / "raw").iterdir()):
+        _check([PAPERMILL, "--no-progress-bar", str(notebook), str(stage / f"{p}.ipynb"),
+                        "-p", "peildatum", p, "-p", "raw_dir", str(tree / "raw"), "-p", "stage_dir", str(stage / "validated"),
+                        "-p", "expectations_dir", str(ROOT / "expectations")])
+    shutil.copytree(stage / "validated", tree / "validated", dirs_exist_ok=True)
+    from kerncijfers.brief import load_briefs
+
+    for brief in load_briefs(tree / "briefs.yml"):
+        _check([PAPERMILL, "--no-progress-bar", str(ROOT / "notebooks/brief.ipynb"), str(stage / f"brief-{brief.slug}.ipynb"),
+                        "-p", "brief", brief.slug, "-p", "peildatum", brief.peildatum.isoformat(), "-p", "data_dir", str(tree),
+                        "-p", "validated_dir", str(tree / "validated"), "-p", "published_dir", str(ROOT / "data" / "published")])
+        _check([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(stage / f"brief-{brief.slug}.ipynb")])
+    return time.perf_counter() - t
+
+
+def add_one(n: int, repeats: int) -> tuple[float, float]:
+    """Cold build of n-1 synthetic peildata, then the time to build after adding the n-th."""
+    from kerncijfers.synthetic import generate
+
+    times = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as tmp:
+            full = Path(tmp) / "full"
+            generate(full, n)
+            tree = Path(tmp) / "tree"
+            (tree / "raw").mkdir(parents=True)
+            shutil.copy(full / "briefs.yml", tree / "briefs.yml")
+            (tree / "FICTIEF").write_text((full / "FICTIEF").read_text())
+            days = sorted(p.name for p in (full / "raw").iterdir())
+            for p in days[:-1]:
+                shutil.copytree(full / "raw" / p, tree / "raw" / p)
+            _write_brief(tree, days[-2])
+            build(tree)
+            shutil.copytree(full / "raw" / days[-1], tree / "raw" / days[-1])
+            _write_brief(tree, days[-1])
+            times.append(build(tree)[0])
+    return statistics.median(times), 0.0
+
+
+def _write_brief(tree: Path, peildatum: str) -> None:
+    text = (tree / "briefs.yml").read_text()
+    import re
+
+    text = re.sub(r"(peildatum|cutoff|datum): \d{4}-\d{2}-\d{2}", lambda m: f"{m.group(1)}: {peildatum}", text)
+    (tree / "briefs.yml").write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10, 50, 200])
+    parser.add_argument("--naive-size", type=int, default=50)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
+    args = parser.parse_args()
+    rows = []
+    print("cold build, seed data …", flush=True)
+    t_cold, peak = cold(seed_tree, args.repeats)
+    rows.append(("Cold build, seed data (6 peildata)", t_cold, "", peak))
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = seed_tree(Path(tmp))
+        build(tree)
+        print("no-op build …", flush=True)
+        t_noop, _ = median_of(lambda: build(tree), max(args.repeats, 5))
+    rows.append(("No-op build, seed data", t_noop, "≤ 1 s", 0))
+    cold_by_size = {}
+    for n in args.sizes:
+        print(f"cold build, {n} synthetic peildata …", flush=True)
+        t, p = cold(lambda base, n=n: synthetic_tree(base, n), args.repeats if n < 200 else 1)
+        cold_by_size[n] = t
+        rows.append((f"Cold build, {n} synthetic peildata", t, "", p))
+        with tempfile.TemporaryDirectory() as tmp:
+            tree = synthetic_tree(Path(tmp), n)
+            build(tree)
+            t_noop_n, _ = median_of(lambda: build(tree), 3)
+        rows.append((f"No-op build, {n} synthetic peildata", t_noop_n, "≤ 1 s", 0))
+    if len(cold_by_size) >= 2:
+        small, large = min(cold_by_size), max(cold_by_size)
+        marginal = (cold_by_size[large] - cold_by_size[small]) / (large - small)
+        rows.append((f"Marginal cost per delivery ({small}→{large})", marginal, "≤ 0,5 s", 0))
+    biggest = max(args.sizes)
+    print(f"adding one delivery to {biggest - 1} …", flush=True)
+    t_add, _ = add_one(biggest, 1)
+    rows.append((f"Add one delivery to {biggest - 1} peildata", t_add, f"≤ 10 % of cold ({0.1 * cold_by_size.get(biggest, 0):.1f} s)", 0))
+    print(f"naive way, {args.naive_size} peildata …", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = synthetic_tree(Path(tmp), args.naive_size)
+        t_naive = naive(tree)
+    ours = cold_by_size.get(args.naive_size)
+    rows.append((f"Naive way, {args.naive_size} peildata (papermill CLI per notebook + re-render)", t_naive,
+                 f"ratio {t_naive / ours:.1f}× (target ≥ 5×)" if ours else "", 0))
+    write_report(args.out, rows)
+    print(args.out.read_text())
+
+
+def write_report(path: Path, rows) -> None:
+    cpu = platform.processor() or platform.machine()
+    lines = [
+        "# Performance",
+        "",
+        "Written by `make bench` (`bench/run.py`); the figures are wall-clock medians on the machine below.",
+        "",
+        f"- Date: {dt.date.today().isoformat()}",
+        f"- Machine: {platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "",
+        "| measurement | seconds | target | peak RSS (MiB) |",
+        "|---|---:|---|---:|",
+    ]
+    for name, seconds, target, peak in rows:
+        lines.append(f"| {name} | {seconds:.2f} | {target} | {peak / 1024:.0f} |" if peak else f"| {name} | {seconds:.2f} | {target} | |")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
