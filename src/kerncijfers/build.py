@@ -39,6 +39,7 @@ STATE_FILE = "state.json"
 LOCK_FILE = "build.lock"
 JOURNAL = "publish.json"
 VALIDATE_NOTEBOOK = "validate_delivery.ipynb"
+BATCH_FILE = ".batch.json"  # read by pipeline.validate_to_stage; same name as pipeline.BATCH_FILE
 #: Published last, so the site switches to the new report once its sources are in place.
 SITE = "_site"
 
@@ -233,12 +234,13 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
                 shutil.copytree(layout.validated, staged_validated, ignore=shutil.ignore_patterns(".*"))
             else:
                 staged_validated.mkdir()
-            failures = _run_validation(layout, validate, say, result) if validate else []
-            if failures:
-                raise BuildFailed(failures)
-            _checkpoint("validated")
-            if report:
-                _run_report(layout, say, result)
+            with _report_kernel(layout, report) as report_run:
+                failures = _run_validation(layout, validate, say, result) if validate else []
+                if failures:
+                    raise BuildFailed(failures)
+                _checkpoint("validated")
+                if report:
+                    _run_report(layout, say, result, report_run)
             _checkpoint("rendered")
         except BaseException:
             shutil.rmtree(layout.stage, ignore_errors=True)  # nothing was published
@@ -262,6 +264,9 @@ def _run_validation(layout: Layout, steps: list[Step], say, result: BuildResult)
     failures = []
     notebook = layout.notebooks / VALIDATE_NOTEBOOK
     say(f"Validating {len(steps)} deliveries in one kernel")
+    # Which deliveries this build validates: the first notebook checks them all in one GX run per table.
+    # A file, not a notebook parameter, so executed notebooks do not depend on what a build reran.
+    (layout.stage / "validated" / BATCH_FILE).write_text(json.dumps([s.params["peildatum"] for s in steps]), encoding="utf-8")
     with kernel_session(layout.root, log=layout.state_dir / "kernel.log") as run:
         for i, step in enumerate(steps, start=1):
             p = step.params["peildatum"]
@@ -294,13 +299,23 @@ def _run_validation(layout: Layout, steps: list[Step], say, result: BuildResult)
     return failures
 
 
-def _run_report(layout: Layout, say, result: BuildResult) -> None:
-    try:
-        from kerncijfers.report.render import render_all
-    except ImportError:
-        result.notes.append("report: not available yet")
+@contextmanager
+def _report_kernel(layout: Layout, needed: bool):
+    """The report's kernel, started before validation so it imports on the second core meanwhile."""
+    if not needed:
+        yield None
         return
-    render_all(layout, layout.stage / "reports", validated_dir=layout.stage / "validated", say=say, notes=result.notes)
+    from kerncijfers.notebooks import kernel_session
+    from kerncijfers.report.render import WARM_IMPORTS
+
+    with kernel_session(layout.root, log=layout.state_dir / "kernel-report.log", warm=WARM_IMPORTS) as run:
+        yield run
+
+
+def _run_report(layout: Layout, say, result: BuildResult, run=None) -> None:
+    from kerncijfers.report.render import render_all
+
+    render_all(layout, layout.stage / "reports", validated_dir=layout.stage / "validated", say=say, notes=result.notes, run=run)
 
 
 # --- publishing ----------------------------------------------------------------------

@@ -17,6 +17,7 @@ import pandas as pd
 from kerncijfers import rules
 from kerncijfers.delivery import PEILDATUM_RE, list_peildata, read_delivery, sha256, shown_path
 from kerncijfers.errors import DeliveryError, Finding
+from kerncijfers.schema import TABLES
 from kerncijfers.store import write_delivery_stage
 from kerncijfers.validate import TableOutcome, Validator, merge_duplicate_keys
 
@@ -81,7 +82,7 @@ def validate_deliveries(
     origin: dict[str, list[tuple[str, int, str]]] = {}
     previous_of = {}
     for p, delivery in readable.items():
-        previous = previous_deliveries(raw_dir, p, today=today)
+        previous = previous_deliveries(raw_dir, p, delivery.tables, today=today)
         previous_of[p] = previous
         for name, frame in sorted(delivery.tables.items()):
             before = previous.get(name, (None, None))[1]
@@ -175,18 +176,31 @@ def read_delivery_cached(raw_dir: Path, peildatum: str, *, today: dt.date | None
     return _READ_CACHE[key]
 
 
-def previous_deliveries(raw_dir: Path, peildatum: str, *, today: dt.date | None = None) -> dict[str, tuple[str, pd.DataFrame]]:
-    """For each table, its most recent earlier readable delivery: {table: (peildatum, frame)}."""
+def previous_deliveries(
+    raw_dir: Path, peildatum: str, tables=None, *, today: dt.date | None = None
+) -> dict[str, tuple[str, pd.DataFrame]]:
+    """For each table (default: all), its most recent earlier readable delivery: {table: (peildatum, frame)}.
+
+    Walks back from `peildatum` and stops once every table is found, so a long history
+    costs a few reads, not one per earlier delivery.
+    """
+    wanted = set(tables) if tables is not None else set(TABLES)
     found: dict[str, tuple[str, pd.DataFrame]] = {}
-    for earlier in list_peildata(raw_dir):
-        if earlier >= peildatum or not PEILDATUM_RE.match(earlier):
+    earlier = sorted((p for p in list_peildata(raw_dir) if p < peildatum and PEILDATUM_RE.match(p)), reverse=True)
+    for p in earlier:
+        missing = wanted - set(found)
+        if not missing:
+            break
+        folder = Path(raw_dir) / p
+        present = {f.stem for f in folder.iterdir()} if folder.is_dir() else set()
+        if not missing & present:
             continue
         try:
-            delivery = read_delivery_cached(raw_dir, earlier, today=today)
+            delivery = read_delivery_cached(raw_dir, p, today=today)
         except DeliveryError:
             continue  # refused when it is validated itself
-        for name, frame in delivery.tables.items():
-            found[name] = (earlier, frame)
+        for name in missing & set(delivery.tables):
+            found[name] = (p, delivery.tables[name])
     return found
 
 
@@ -213,20 +227,31 @@ def summarise(delivery, outcomes: list[TableOutcome], previous: dict, raw_dir: P
 
 
 _BATCHES: dict[tuple, dict] = {}
+#: The deliveries of one build, written by build.py next to the staged outputs.
+BATCH_FILE = ".batch.json"
+
+
+def build_batch(stage_dir: Path) -> list[str] | None:
+    """The deliveries the running build validates, or None outside a build."""
+    import json
+
+    path = stage_dir / BATCH_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 def validate_to_stage(raw_dir: Path, peildatum: str, expectations_dir: Path, stage_dir: Path) -> DeliveryResult:
     """Validate one delivery and write it to `stage_dir/<peildatum>/`. The notebook's one call.
 
-    The first notebook of a build validates every delivery in `raw_dir` in one Great
-    Expectations run per table; the others take their result from that run (the kernel
-    keeps it). A delivery's checks depend only on itself and its previous delivery, so
-    the result is the same whichever deliveries a build happens to rerun.
+    The build lists its deliveries in `stage_dir/BATCH_FILE`: the first notebook validates
+    them all in one Great Expectations run per table, and the others take their result
+    from that run (the kernel keeps it). The list is not a notebook parameter: a delivery's
+    checks depend only on itself and its previous delivery, so its executed notebook must
+    not depend on which other deliveries a build happened to rerun.
     """
     raw_dir = Path(raw_dir)
-    batch = [p for p in list_peildata(raw_dir) if PEILDATUM_RE.match(p)]
+    batch = build_batch(Path(stage_dir)) or [peildatum]
     if peildatum not in batch:
-        batch.append(peildatum)  # refused by the reader with the reason
+        batch.append(peildatum)
     key = (str(raw_dir.resolve()), str(Path(expectations_dir).resolve()), tuple(batch),
            tuple(_folder_signature(raw_dir / p) for p in batch))
     if key not in _BATCHES:

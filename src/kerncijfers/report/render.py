@@ -14,6 +14,8 @@ papermill starts no kernel per notebook and imports pandas, Altair and vl-conver
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import json
 import os
 import shutil
@@ -34,6 +36,13 @@ SITE_SOURCES = "site"
 #: Project files copied into the reports folder: the top-level _quarto.yml and the site's CSS.
 PROJECT_FILES = ("_quarto.yml", f"{SITE_SOURCES}/site.css")
 BRIEF_PAGES = "brief"
+
+#: What the report notebooks import: a build has the report kernel import it while validation runs.
+WARM_IMPORTS = (
+    "import pandas, altair, vl_convert\n"
+    "import kerncijfers.report.tables, kerncijfers.report.charts, kerncijfers.report.sentences, "
+    "kerncijfers.report.site, kerncijfers.report.changes"
+)
 
 QUARTO_MISSING = "Quarto not found: built the static HTML preview with nbconvert"
 QUARTO_SKIPPED = "Built the static HTML preview with nbconvert (Quarto not used)"
@@ -72,8 +81,12 @@ def render_all(
     validated_dir: Path | None = None,
     kernel_log: Path | None | object = _STATE_LOG,
     quarto: bool | None = None,
+    run: Callable | None = None,
 ) -> None:
     """Execute every brief's notebooks in one kernel into `out_dir`, then build `out_dir/_site`.
+
+    Pass `run` from a `kernel_session` the caller opened (with WARM_IMPORTS) to use a kernel
+    that has already imported what the report needs.
 
     `validated_dir` defaults to the layout's; a build passes its staged copy, so the report
     shows the new deliveries before anything is published. The kernel's start-up chatter
@@ -89,7 +102,8 @@ def render_all(
         raise ValueError(f"{layout.briefs} lists no briefs: add one entry per uitvoeringsbrief")
     assemble_project(layout.root, out_dir, briefs)
     log = layout.state_dir / "kernel-report.log" if kernel_log is _STATE_LOG else kernel_log
-    with kernel_session(layout.root, log=log) as run:
+    session = contextlib.nullcontext(run) if run is not None else kernel_session(layout.root, log=log)
+    with session as run:
         # The first brief pays for the kernel's imports (pandas, Altair, vl-convert); later ones do not.
         for i, brief in enumerate(briefs, start=1):
             t = time.perf_counter()
@@ -134,13 +148,16 @@ def render_brief(
     ids = {"brief": brief.slug, "peildatum": brief.peildatum.isoformat()}
     parameters = ids | {k: _relative(v, root) for k, v in folders.items()}
     shown = ids | {k: display_path(v, root, data_dir.parent) for k, v in folders.items()}
-    if run is None:
-        with kernel_session(root) as own_run:
-            _execute(own_run, root, folder, parameters, shown)
-    else:
-        _execute(run, root, folder, parameters, shown)
+    # The exports are computed here while the kernel runs the notebook: two processes, two cores.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        exports = pool.submit(write_exports, validated_dir, brief, folder / "exports")
+        if run is None:
+            with kernel_session(root) as own_run:
+                _execute(own_run, root, folder, parameters, shown)
+        else:
+            _execute(run, root, folder, parameters, shown)
+        exports.result()
     write_pages(root, brief, folder)
-    write_exports(validated_dir, brief, folder / "exports")
     return folder
 
 
