@@ -52,9 +52,7 @@ def kernel_session(cwd: Path, log: Path | None = None, warm: str | None = None):
     `warm` is code (imports) the kernel runs at once, without waiting: on a second core it
     pays the import cost while the build does other work.
     """
-    from jupyter_client.manager import KernelManager
-
-    km = KernelManager(kernel_name="python3")
+    km = _client_closing_manager()(kernel_name="python3")
     if log is not None:
         log.parent.mkdir(parents=True, exist_ok=True)
     stream = open(log, "w") if log is not None else None
@@ -66,14 +64,42 @@ def kernel_session(cwd: Path, log: Path | None = None, warm: str | None = None):
             client.execute(warm, silent=True, store_history=False)
             client.stop_channels()
         def run(notebook: Path, output: Path, parameters: dict, shown: dict | None = None) -> nbformat.NotebookNode:
-            return execute(notebook, output, parameters, cwd=cwd, km=km, shown=shown)
+            try:
+                return execute(notebook, output, parameters, cwd=cwd, km=km, shown=shown)
+            finally:
+                km.close_clients()
 
         yield run
     finally:
+        km.close_clients()
         if km.has_kernel:
             km.shutdown_kernel(now=True)
+        if km._created_context and not km.context.closed:
+            km.context.destroy(linger=0)
         if stream is not None:
             stream.close()
+
+
+def _client_closing_manager():
+    """A KernelManager that closes the clients papermill opens on a kernel it does not own.
+
+    nbclient leaves the client of a borrowed kernel open (its sockets stay until garbage
+    collection); a build runs hundreds of notebooks in one kernel and would run out of
+    file descriptors.
+    """
+    from jupyter_client.manager import KernelManager
+
+    class ClientClosingKernelManager(KernelManager):
+        def client(self, **kwargs):
+            client = super().client(**kwargs)
+            self.__dict__.setdefault("_open_clients", []).append(client)
+            return client
+
+        def close_clients(self) -> None:
+            for client in self.__dict__.pop("_open_clients", []):
+                client.stop_channels()
+
+    return ClientClosingKernelManager
 
 
 def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path, km=None, shown: dict | None = None) -> nbformat.NotebookNode:
