@@ -18,12 +18,18 @@ def _hashes(folder: Path) -> dict[str, str]:
     }
 
 
-def test_two_builds_of_the_same_inputs_are_byte_identical(repo_root, tmp_path):
+def _built_copy(repo_root: Path, tmp_path: Path) -> Layout:
+    """The seed deliveries copied into a fresh tree, built once."""
     tree = tmp_path / "data"
     shutil.copytree(repo_root / "data" / "raw", tree / "raw")
     shutil.copy(repo_root / "data" / "briefs.yml", tree / "briefs.yml")
     layout = Layout.make(data_dir=tree, out_dir=tmp_path / "reports")
     run_build(layout)
+    return layout
+
+
+def test_two_builds_of_the_same_inputs_are_byte_identical(repo_root, tmp_path):
+    layout = _built_copy(repo_root, tmp_path)
     first = _hashes(layout.validated), _hashes(layout.out_dir)
     run_build(layout, force=True)
     second = _hashes(layout.validated), _hashes(layout.out_dir)
@@ -38,11 +44,7 @@ def test_two_builds_of_the_same_inputs_are_byte_identical(repo_root, tmp_path):
 
 def test_committed_outputs_equal_a_fresh_build(repo_root, tmp_path):
     """What is committed in data/validated/ and reports/ is what the code produces now."""
-    tree = tmp_path / "data"
-    shutil.copytree(repo_root / "data" / "raw", tree / "raw")
-    shutil.copy(repo_root / "data" / "briefs.yml", tree / "briefs.yml")
-    layout = Layout.make(data_dir=tree, out_dir=tmp_path / "reports")
-    run_build(layout)
+    layout = _built_copy(repo_root, tmp_path)
 
     def comparable(hashes: dict[str, str]) -> dict[str, str]:
         # The site is not committed (reports/_site is built); everything else is, notebooks included.
