@@ -88,3 +88,37 @@ def test_generator_refuses_the_projects_raw_folder(repo_root, monkeypatch):
     monkeypatch.chdir(repo_root)
     with pytest.raises(FileExistsError):
         generate(repo_root / "data", 2)
+
+
+def _project_copy(repo_root: Path, tmp_path: Path) -> Layout:
+    """The files plan() hashes, copied, so a test can edit them without touching the repository."""
+    import shutil
+
+    root = tmp_path / "project"
+    for name in ("src", "notebooks", "expectations", "site"):
+        shutil.copytree(repo_root / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("_quarto.yml", "requirements.lock"):
+        shutil.copy(repo_root / name, root / name)
+    shutil.copytree(repo_root / "data" / "raw", root / "data" / "raw")
+    shutil.copy(repo_root / "data" / "briefs.yml", root / "data" / "briefs.yml")
+    return Layout.make(root=root)
+
+
+@pytest.mark.parametrize("edited, reruns", [
+    ("src/kerncijfers/report/charts.py", {"report"}),
+    ("site/brief/tekst.qmd", {"report"}),
+    ("_quarto.yml", {"report"}),
+    ("notebooks/brief.ipynb", {"report"}),
+    ("src/kerncijfers/rules.py", "all"),
+    ("notebooks/validate_delivery.ipynb", "all"),
+])
+def test_an_edit_changes_the_keys_of_exactly_the_steps_that_read_it(repo_root, tmp_path, edited, reruns):
+    from kerncijfers.build import plan
+
+    layout = _project_copy(repo_root, tmp_path)
+    before = {s.id: s.key for s in plan(layout)}
+    path = layout.root / edited
+    path.write_bytes(path.read_bytes() + b"\n")
+    after = {s.id: s.key for s in plan(layout)}
+    changed = {step for step in before if before[step] != after[step]}
+    assert changed == (set(before) if reruns == "all" else reruns)

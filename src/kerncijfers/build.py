@@ -113,10 +113,18 @@ def _hash(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def code_hash(layout: Layout) -> str:
-    """The package source and the locked environment: a code change reruns every step."""
+def code_hash(layout: Layout, *, report: bool) -> str:
+    """The package source and the locked environment a step runs on.
+
+    Validation never imports `kerncijfers.report`, so `report=False` leaves that subpackage out:
+    editing the report reruns the report, not every delivery.
+    """
     src = layout.root / "src" / "kerncijfers"
-    files = [p for p in src.rglob("*") if p.is_file() and p.suffix in (".py", ".css", ".html", ".js", ".json", ".j2", ".tpl")]
+    files = [
+        p for p in src.rglob("*")
+        if p.is_file() and p.suffix in (".py", ".css", ".html", ".js", ".json", ".j2", ".tpl")
+        and (report or "report" not in p.relative_to(src).parts)
+    ]
     lock = layout.root / "requirements.lock"
     extra = [lock] if lock.exists() else []
     return _hash(_hash_files(files, layout.root), _hash_files(extra, layout.root) if extra else "")
@@ -131,9 +139,9 @@ def delivery_files(folder: Path) -> list[Path]:
 
 def plan(layout: Layout) -> list[Step]:
     """Every step of a full build, each with the hash of its inputs, in execution order."""
-    code = code_hash(layout)
+    code = code_hash(layout, report=False)
     suites = _hash_files(list(layout.expectations.glob("*.json")), layout.root)
-    notebooks = _hash_files([p for p in layout.notebooks.glob("*.ipynb")], layout.root)
+    notebook = _hash_files([layout.notebooks / VALIDATE_NOTEBOOK], layout.root)
     peildata = sorted(p.name for p in layout.raw.iterdir() if (p.is_dir() or p.is_symlink())) if layout.raw.is_dir() else []
     folder_hashes = {}
     for p in peildata:
@@ -146,11 +154,14 @@ def plan(layout: Layout) -> list[Step]:
     for i, p in enumerate(peildata):
         # Plausibility checks read earlier deliveries, so they are inputs too.
         earlier = "".join(folder_hashes[q] for q in peildata[:i])
-        steps.append(Step(f"validate:{p}", "validate", _hash(code, suites, notebooks, folder_hashes[p], earlier, p), {"peildatum": p}))
+        steps.append(Step(f"validate:{p}", "validate", _hash(code, suites, notebook, folder_hashes[p], earlier, p), {"peildatum": p}))
     validated_key = _hash(*(s.key for s in steps))
     briefs = layout.briefs.read_bytes().decode() if layout.briefs.exists() else ""
     published = _hash_files([p for p in layout.published.rglob("*") if p.is_file()], layout.published) if layout.published.is_dir() else ""
-    steps.append(Step("report", "report", _hash(code, notebooks, validated_key, briefs, published)))
+    # The report also reads the Quarto project: _quarto.yml and the page templates in site/.
+    site = [layout.root / "_quarto.yml", *(p for p in (layout.root / "site").rglob("*") if p.is_file())]
+    report_inputs = _hash_files([p for p in layout.notebooks.glob("*.ipynb")] + [p for p in site if p.exists()], layout.root)
+    steps.append(Step("report", "report", _hash(code_hash(layout, report=True), report_inputs, validated_key, briefs, published)))
     return steps
 
 
