@@ -34,3 +34,16 @@ def test_a_variable_of_one_notebook_is_gone_in_the_next_but_modules_stay(tmp_pat
     assert failure is not None and failure.ename == "NameError" and "secret" in failure.evalue
     # Same process: the kernel was reused, and its module cache with it.
     assert _printed(tmp_path / "out1.ipynb").strip() == _printed(tmp_path / "out2.ipynb").split()[0]
+
+
+def test_the_warm_up_has_run_when_the_first_notebook_starts(tmp_path):
+    """The warm-up's imports are in the kernel before the first cell, every time, not only when it is quick enough."""
+    probe = _notebook(
+        tmp_path / "probe.ipynb",
+        "import sys\nprint(sorted(m for m in ('kerncijfers.rounding', 'kerncijfers.thresholds') if m in sys.modules))\n"
+        "print(sys.modules.get('rfc3987_syntax', 'imported') is None)",
+    )
+    for i in range(3):  # a warm-up sent as a request was lost in some sessions, and hung the next one
+        with kernel_session(tmp_path, warm="import kerncijfers.rounding\nimport kerncijfers.thresholds") as run:
+            run(probe, tmp_path / f"probe-{i}.ipynb", {})
+        assert _printed(tmp_path / f"probe-{i}.ipynb").split("\n")[:2] == ["['kerncijfers.rounding', 'kerncijfers.thresholds']", "True"]

@@ -5,6 +5,9 @@ imports, GX again). A build runs all its notebooks in one kernel instead,
 passing papermill a kernel manager it does not own. Each notebook starts with
 `reset_namespace()`, so no variable leaks from one notebook into the next;
 imported modules stay cached, which is the point.
+
+nbformat and papermill are imported where they are used: a build starts its kernels
+first, and imports them while the kernels start.
 """
 
 from __future__ import annotations
@@ -13,12 +16,16 @@ import contextlib
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
+if TYPE_CHECKING:
+    import nbformat
 
 #: Metadata that changes on every run and would make executed notebooks undiffable.
 VOLATILE_NOTEBOOK_KEYS = ("papermill", "widgets")
 VOLATILE_CELL_KEYS = ("execution", "papermill")
+#: What every kernel runs first (kerncijfers.startup), before a warm-up or a notebook imports anything.
+KERNEL_STARTUP = "from kerncijfers.startup import skip_iri_grammars; skip_iri_grammars()"
 
 
 def reset_namespace() -> None:
@@ -49,20 +56,21 @@ def kernel_session(cwd: Path, log: Path | None = None, warm: str | None = None):
     """Yield a function `run(input, output, parameters, shown=None)` that executes notebooks in one kernel.
 
     The kernel's own stderr (start-up chatter) goes to `log`, not to the analyst's terminal.
-    `warm` is code (imports) the kernel runs at once, without waiting: on a second core it
-    pays the import cost while the build does other work.
+    `warm` is code (imports) the kernel runs as it starts, before it answers: in its own
+    process, on the second core, it pays the import cost while the build does other work.
     """
     km = _client_closing_manager()(kernel_name="python3")
     if log is not None:
         log.parent.mkdir(parents=True, exist_ok=True)
     stream = open(log, "w") if log is not None else None
     try:
-        km.start_kernel(cwd=str(cwd), stderr=stream, stdout=stream)
-        if warm:
-            client = km.client()
-            client.start_channels()
-            client.execute(warm, silent=True, store_history=False)
-            client.stop_channels()
+        # The warm-up runs as the kernel starts (IPython's exec_lines), before it answers the
+        # first notebook. Sending it as a request from a separate client instead lost it at
+        # times, or left the next kernel unanswered.
+        lines = [KERNEL_STARTUP, *(warm or "").splitlines()]
+        extra = [f"--IPKernelApp.exec_lines={line}" for line in lines if line.strip()]
+        km.start_kernel(cwd=str(cwd), stderr=stream, stdout=stream, extra_arguments=extra)
+
         def run(notebook: Path, output: Path, parameters: dict, shown: dict | None = None) -> nbformat.NotebookNode:
             try:
                 return execute(notebook, output, parameters, cwd=cwd, km=km, shown=shown)
@@ -108,6 +116,7 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path, km=Non
     `shown` is what the executed copy's parameters cell says instead of `parameters`: the
     folders as the project names them (display_path), not where this machine keeps them.
     """
+    import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -129,6 +138,8 @@ def clean_executed(path: Path, shown: dict | None = None) -> None:
 
     With `shown`, the injected parameters cell is rewritten with those values.
     """
+    import nbformat
+
     if not path.exists():
         return
     nb = nbformat.read(path, as_version=4)

@@ -38,10 +38,12 @@ PROJECT_FILES = ("_quarto.yml", f"{SITE_SOURCES}/site.css")
 BRIEF_PAGES = "brief"
 
 #: What the report notebooks import: a build has the report kernel import it while validation runs.
+#: The one small conversion starts vl-convert's JavaScript engine, which the first chart would wait for.
 WARM_IMPORTS = (
     "import pandas, altair, vl_convert\n"
-    "import kerncijfers.report.tables, kerncijfers.report.charts, kerncijfers.report.sentences, "
-    "kerncijfers.report.site, kerncijfers.report.changes"
+    "import kerncijfers.notebooks, kerncijfers.report.tables, kerncijfers.report.charts, kerncijfers.report.sentences, "
+    "kerncijfers.report.site, kerncijfers.report.changes\n"
+    "vl_convert.vegalite_to_svg({'mark': 'point', 'data': {'values': [{'x': 1}]}})"
 )
 
 QUARTO_MISSING = "Quarto not found: built the static HTML preview with nbconvert"
