@@ -82,10 +82,25 @@ def validated_peildata(validated_dir: Path) -> list[str]:
     return sorted(p.name for p in validated_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
+#: read_validated's parsed frames, by file and its size and mtime: a report reads each file once.
+_READ_CACHE: dict[tuple[str, int, int], pd.DataFrame] = {}
+
+
 def read_validated(validated_dir: Path, peildatum: str, name: str) -> pd.DataFrame:
-    """One validated table with the contract's dtypes (peildatum as datetime.date)."""
-    table = TABLES[name]
+    """One validated table with the contract's dtypes (peildatum as datetime.date).
+
+    A report reads the same deliveries for its tables, charts, sentences and pages; the
+    parsed frame is kept while the file is unchanged, and each caller gets its own copy.
+    """
     path = Path(validated_dir) / peildatum / f"{name}.csv"
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _READ_CACHE:
+        _READ_CACHE[key] = _parse_validated(path, TABLES[name])
+    return _READ_CACHE[key].copy()
+
+
+def _parse_validated(path: Path, table: Table) -> pd.DataFrame:
     dtypes = {}
     for col in table.columns:
         dtypes[col.name] = {"int": "Int64", "decimal": "Float64", "date": "string"}.get(col.dtype, "string")
@@ -94,21 +109,29 @@ def read_validated(validated_dir: Path, peildatum: str, name: str) -> pd.DataFra
     return frame
 
 
-def table_history(validated_dir: Path, name: str, up_to: dt.date | str | None = None) -> list[tuple[str, pd.DataFrame]]:
-    """Every validated delivery of table `name` up to and including `up_to`, oldest first."""
+def table_peildata(validated_dir: Path, name: str, up_to: dt.date | str | None = None) -> list[str]:
+    """The peildata with a validated delivery of table `name` up to and including `up_to`, oldest first."""
     limit = up_to.isoformat() if isinstance(up_to, dt.date) else up_to
-    out = []
-    for p in validated_peildata(validated_dir):
-        if limit is not None and p > limit:
-            continue
-        if (Path(validated_dir) / p / f"{name}.csv").exists():
-            out.append((p, read_validated(validated_dir, p, name)))
-    return out
+    return [
+        p
+        for p in validated_peildata(validated_dir)
+        if (limit is None or p <= limit) and (Path(validated_dir) / p / f"{name}.csv").exists()
+    ]
+
+
+def table_history(
+    validated_dir: Path, name: str, up_to: dt.date | str | None = None, *, last: int | None = None
+) -> list[tuple[str, pd.DataFrame]]:
+    """Every validated delivery of table `name` up to and including `up_to` (or only the `last` ones), oldest first."""
+    peildata = table_peildata(validated_dir, name, up_to)
+    if last is not None:
+        peildata = peildata[-last:] if last > 0 else []
+    return [(p, read_validated(validated_dir, p, name)) for p in peildata]
 
 
 def latest(validated_dir: Path, name: str, up_to: dt.date | str | None = None) -> tuple[str, pd.DataFrame] | None:
     """The most recent validated delivery of `name` up to `up_to`, or None."""
-    history = table_history(validated_dir, name, up_to)
+    history = table_history(validated_dir, name, up_to, last=1)
     return history[-1] if history else None
 
 

@@ -23,7 +23,7 @@ from kerncijfers.brief import Brief
 from kerncijfers.rounding import half_up, share_half_up, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2021, STATUSSEN_WI2013, WI2013_EERSTE_COHORT
 from kerncijfers.report.tables import limit_for
-from kerncijfers.store import table_history
+from kerncijfers.store import read_validated, table_peildata
 
 
 @dataclass(frozen=True)
@@ -84,25 +84,38 @@ class NotDelivered(LookupError):
 
 
 class _Sources:
-    """The validated deliveries one brief may use, each table read once."""
+    """The validated deliveries one brief may use; a delivery is read when a sentence needs it, and once."""
 
     def __init__(self, validated_dir: Path, brief: Brief):
         self.validated_dir, self.brief = Path(validated_dir), brief
-        self._history: dict[str, list[tuple[dt.date, pd.DataFrame]]] = {}
+        self._peildata: dict[str, list[dt.date]] = {}
+        self._frames: dict[tuple[str, dt.date], pd.DataFrame] = {}
 
-    def history(self, table: str) -> list[tuple[dt.date, pd.DataFrame]]:
-        if table not in self._history:
-            found = table_history(self.validated_dir, table, limit_for(self.brief, table))
-            self._history[table] = [(dt.date.fromisoformat(p), frame) for p, frame in found]
-        return self._history[table]
+    def peildata(self, table: str) -> list[dt.date]:
+        """The peildata of `table`'s deliveries the brief may use, oldest first."""
+        if table not in self._peildata:
+            found = table_peildata(self.validated_dir, table, limit_for(self.brief, table))
+            self._peildata[table] = [dt.date.fromisoformat(p) for p in found]
+        return self._peildata[table]
+
+    def frame(self, table: str, peildatum: dt.date) -> pd.DataFrame:
+        if (table, peildatum) not in self._frames:
+            self._frames[table, peildatum] = read_validated(self.validated_dir, peildatum.isoformat(), table)
+        return self._frames[table, peildatum]
+
+    def newest_first(self, table: str):
+        """(peildatum, frame) from the latest delivery back; stops reading where the caller stops."""
+        for p in reversed(self.peildata(table)):
+            yield p, self.frame(table, p)
 
     def delivery(self, table: str, back: int = 0) -> tuple[dt.date, pd.DataFrame]:
         """The latest delivery of `table`, or the one `back` deliveries before it."""
-        history = self.history(table)
-        if len(history) <= back:
+        peildata = self.peildata(table)
+        if len(peildata) <= back:
             limit = fmt.datum(limit_for(self.brief, table))
-            raise NotDelivered(f"{table}: {back + 1} levering(en) tot en met {limit} nodig, {len(history)} gevalideerd")
-        return history[-1 - back]
+            raise NotDelivered(f"{table}: {back + 1} levering(en) tot en met {limit} nodig, {len(peildata)} gevalideerd")
+        p = peildata[-1 - back]
+        return p, self.frame(table, p)
 
     def aantal(self, table: str, back: int = 0, column: str = "aantal", **key) -> tuple[dt.date, int]:
         """One delivered count and its peildatum."""
@@ -117,7 +130,7 @@ class _Sources:
 
     def overig(self, cijfer: str, peildatum: dt.date | None = None) -> tuple[dt.date, Decimal, str]:
         """The latest value of `cijfer` in overige_cijfers (or the one on `peildatum`), with its source."""
-        for p, frame in reversed(self.history("overige_cijfers")):
+        for p, frame in self.newest_first("overige_cijfers"):
             match = frame[frame["cijfer"] == cijfer]
             if (peildatum is None or p == peildatum) and len(match) == 1:
                 return p, _waarde(match["waarde"].iloc[0]), str(match["bron"].iloc[0])
@@ -126,7 +139,7 @@ class _Sources:
 
     def overig_reeks(self, prefix: str) -> tuple[dt.date, dict[str, Decimal]]:
         """All cijfers starting with `prefix` from the latest delivery holding any, by suffix."""
-        for p, frame in reversed(self.history("overige_cijfers")):
+        for p, frame in self.newest_first("overige_cijfers"):
             match = frame[frame["cijfer"].str.startswith(prefix)]
             if len(match):
                 return p, {c[len(prefix):]: _waarde(w) for c, w in zip(match["cijfer"], match["waarde"])}
@@ -134,7 +147,7 @@ class _Sources:
 
     def vorige_overig(self, peildatum: dt.date) -> dt.date | None:
         """The overige_cijfers delivery before `peildatum`: the start of a reporting period."""
-        earlier = [p for p, _ in self.history("overige_cijfers") if p < peildatum]
+        earlier = [p for p in self.peildata("overige_cijfers") if p < peildatum]
         return earlier[-1] if earlier else None
 
 
@@ -501,7 +514,7 @@ def _wi2013_na_intrekking(sources: _Sources) -> Built:
 @_zin("elip_verloop", "elip", "Het verloop van de ELIP-groep")
 def _elip(sources: _Sources) -> Built:
     # The last three deliveries: two for the change, the third to tell whether it happens again.
-    count = min(3, max(2, len(sources.history("elip"))))
+    count = min(3, max(2, len(sources.peildata("elip"))))
     totalen = [sources.aantal("elip", back, cohort="totaal") for back in reversed(range(count))]
     (toen, vorig), (nu, laatst) = totalen[-2:]
     if laatst == vorig:

@@ -84,7 +84,7 @@ def deliveries(
 ) -> list[tuple[dt.date, pd.DataFrame]]:
     """The last `count` deliveries of `table` the brief may use, oldest first; refuses when there are fewer than `minimum` (default `count`)."""
     limit = limit_for(brief, table)
-    history = table_history(validated_dir, table, limit)[-count:]
+    history = table_history(validated_dir, table, limit, last=count)
     if len(history) < (count if minimum is None else minimum):
         found = ", ".join(p for p, _ in history) or "none"
         raise MissingDelivery(
