@@ -21,16 +21,20 @@ import vl_convert as vlc
 
 from kerncijfers import formatting
 from kerncijfers.brief import Brief
-from kerncijfers.report.tables import TABEL_2_GROEPEN, TABEL_2_STATUSSEN, TABEL_4_RIJEN, limit_for
+from kerncijfers.report.tables import ELIP_PEILDATA_IN_TABEL_3, TABEL_2_GROEPEN, TABEL_2_STATUSSEN, TABEL_4_RIJEN, limit_for
 from kerncijfers.rounding import share_half_up, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
-from kerncijfers.store import table_history
+from kerncijfers.store import read_validated, table_history, table_peildata
 
 LOCALE = "nl-NL"
 #: vl-convert bundles several Vega-Lite versions; use the one Altair writes specs for.
 VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 #: PNG pixels per SVG pixel: sharp enough for a Word document.
 PNG_SCALE = 2
+#: Bars in the PIP chart: its last deliveries with PIP figures. More no longer fit with readable
+#: date labels (nor in the chart's text alternative); the whole series is in the validated CSVs.
+#: The ELIP chart draws the deliveries Tabel 3 shows (ELIP_PEILDATA_IN_TABEL_3), a line each.
+PIP_PEILDATA_IN_CHART = 4
 
 # Colours from the Rijkshuisstijl palette. Each has a contrast of at least 3:1 against
 # white (WCAG 2.1 AA, 1.4.11 non-text contrast); tests/report/test_site.py checks it.
@@ -110,9 +114,9 @@ def letter_charts(validated_dir: Path, brief: Brief) -> list[Chart]:
     """The brief's charts, from the deliveries each table's limit allows (see tables.limit_for)."""
     validated_dir = Path(validated_dir)
     return [
-        pip_chart(pip_aandeel(_history(validated_dir, "wi2021_kerncijfers", brief))),
+        pip_chart(pip_aandeel(_newest_first(validated_dir, "wi2021_kerncijfers", brief), last=PIP_PEILDATA_IN_CHART)),
         wi2013_status_chart(wi2013_status(_latest(validated_dir, "wi2013_cohorten", brief))),
-        elip_chart(elip_per_cohort(_history(validated_dir, "elip", brief))),
+        elip_chart(elip_per_cohort(_history(validated_dir, "elip", brief, last=ELIP_PEILDATA_IN_TABEL_3))),
         leningen_chart(leningen(_latest(validated_dir, "wi2013_leningen", brief))),
     ]
 
@@ -137,10 +141,10 @@ def write_chart_exports(charts: list[Chart], out_dir: Path) -> list[Path]:
 # --- load inputs ---------------------------------------------------------------------
 
 
-def _history(validated_dir: Path, name: str, brief: Brief) -> list[tuple[str, pd.DataFrame]]:
+def _history(validated_dir: Path, name: str, brief: Brief, last: int | None = None) -> list[tuple[str, pd.DataFrame]]:
     # The same limit as the letter's tables, so a chart never shows a later delivery than its table.
     limit = limit_for(brief, name)
-    history = table_history(validated_dir, name, limit)
+    history = table_history(validated_dir, name, limit, last=last)
     if not history:
         raise ValueError(
             f"No validated delivery of {name} up to {limit} in {validated_dir}: "
@@ -149,21 +153,32 @@ def _history(validated_dir: Path, name: str, brief: Brief) -> list[tuple[str, pd
     return history
 
 
+def _newest_first(validated_dir: Path, name: str, brief: Brief):
+    """(peildatum, frame) from the latest delivery the brief may use back; read as the caller goes."""
+    limit = limit_for(brief, name)
+    for p in reversed(table_peildata(validated_dir, name, limit)):
+        yield p, read_validated(validated_dir, p, name)
+
+
 def _latest(validated_dir: Path, name: str, brief: Brief) -> pd.DataFrame:
-    return _history(validated_dir, name, brief)[-1][1]
+    return _history(validated_dir, name, brief, last=1)[-1][1]
 
 
 # --- process data: one tidy frame per chart ---------------------------------------------
 
 
-def pip_aandeel(history: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
-    """Per peildatum: inburgeringsplichtigen, vastgestelde PIP's and their share (half-up, whole %).
+def pip_aandeel(newest_first, last: int | None = None) -> pd.DataFrame:
+    """Per peildatum, oldest first: inburgeringsplichtigen, vastgestelde PIP's and their share (half-up, whole %).
 
+    `newest_first` gives (peildatum, frame) from the latest delivery back; the `last`
+    deliveries that have PIP figures are used, and no earlier one is read.
     Wi2021 counts are published in hundreds (footnote 5 of the letter) and Tabel 1 takes
     the share of the rounded counts, half-up; the chart does the same so the two agree.
     """
     rows = []
-    for peildatum, frame in history:
+    for peildatum, frame in newest_first:
+        if last is not None and len(rows) == last:
+            break
         totaal = frame[frame["doelgroep"] == "totaal"].set_index("indicator")["aantal"]
         has = [i in totaal.index for i in ("inburgeringsplichtigen", "pip_vastgesteld")]
         if not any(has):
@@ -186,7 +201,7 @@ def pip_aandeel(history: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
         )
     if not rows:
         raise ValueError("No wi2021_kerncijfers delivery has inburgeringsplichtigen and pip_vastgesteld for totaal.")
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows[::-1])
 
 
 def wi2013_status(cohorten: pd.DataFrame) -> pd.DataFrame:
