@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from kerncijfers import formatting
 from kerncijfers.brief import load_briefs
 from kerncijfers.report import charts
 from kerncijfers.report.render import QUARTO_MISSING, QUARTO_SKIPPED, render_brief
@@ -151,7 +152,10 @@ def test_datakwaliteit_shows_every_delivery_up_to_the_cutoff(site: Path, brief, 
     for folder in sorted(validated.iterdir()):
         if (folder / "validatie.json").exists() and folder.name <= brief.cutoff.isoformat():
             summary = json.loads((folder / "validatie.json").read_text(encoding="utf-8"))
-            assert f"Status: {summary['status']}" in text
+            datum = formatting.datum(dt.date.fromisoformat(folder.name))
+            assert f"{datum} {summary['status']} {len(summary['tables'])} {formatting.aantal(summary['expectations_evaluated'])}" in text
+            if summary["findings"]:
+                assert f"Levering {datum} Status: {summary['status']}" in text
 
 
 def test_earlier_briefs_stay_reachable(rendered: Path, brief, tmp_path: Path):
@@ -294,9 +298,18 @@ def test_validation_report_shows_findings_with_their_place_and_rule(tmp_path: Pa
     (tmp_path / "2023-01-01").mkdir()
     (tmp_path / "2023-01-01" / "validatie.json").write_text('{"peildatum": "2023-01-01", "status": "provisional"}', encoding="utf-8")
     shown = validation_report(tmp_path)
-    for text in ("Levering 1 mei 2024", "Status: geaccepteerd", "elip-plausibel", "9999", "aantal", ">4<",
-                 "Veel hoger dan de vorige levering", "Levering 1 januari 2023", "Status: provisional"):
-        assert text in shown.html, text
+    # The overview: a row per delivery, newest first, with its status and counts.
+    assert '<th scope="row">1 mei 2024</th><td>geaccepteerd</td><td class="getal">1</td>' in shown.html
+    assert '<th scope="row">1 januari 2023</th><td>provisional</td>' in shown.html
     assert shown.html.index("1 mei 2024") < shown.html.index("1 januari 2023"), "newest delivery first"
+    # The details: only for the delivery with findings, each with its place and rule.
+    for text in ("Levering 1 mei 2024", "Status: geaccepteerd", "elip-plausibel", "9999", "aantal", ">4<",
+                 "Veel hoger dan de vorige levering"):
+        assert text in shown.html, text
+    assert "Levering 1 januari 2023" not in shown.html and "Status: provisional" not in shown.html
     assert "| warning |" in shown.markdown
     assert "1 januari 2023" not in validation_report(tmp_path, up_to=dt.date(2022, 12, 31)).html
+    # A history without findings is one table and a sentence saying so.
+    (tmp_path / "2024-05-01" / "validatie.json").write_text('{"peildatum": "2024-05-01", "status": "geaccepteerd", "findings": []}')
+    quiet = validation_report(tmp_path)
+    assert "Geen enkele levering heeft bevindingen." in quiet.html and "<section" not in quiet.html

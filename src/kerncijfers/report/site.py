@@ -93,12 +93,12 @@ def brief_details(brief: Brief) -> Display:
 def sources(validated_dir: Path, brief: Brief) -> Display:
     """Per DUO table: the delivery the brief uses and the earlier ones its charts show."""
     from kerncijfers.report.tables import limit_for
-    from kerncijfers.store import table_history
+    from kerncijfers.store import table_peildata
 
     limits = {name: limit_for(brief, name) for name in TABLES}
     rows = []
     for name, limit in limits.items():
-        history = [p for p, _ in table_history(validated_dir, name, limit)]
+        history = table_peildata(validated_dir, name, limit)
         rows.append(
             {
                 "Tabel": TABLES[name].title,
@@ -139,24 +139,55 @@ def sentence_list(sentences: list) -> Display:
 
 
 def validation_report(validated_dir: Path, up_to: dt.date | None = None) -> Display:
-    """The validation summary (validatie.json) of every delivery up to `up_to`, newest first.
+    """The validation summaries (validatie.json) of every delivery up to `up_to`, newest first.
 
-    The summary's shape still grows, so this reads it generically: the status and
-    counts it has, a row per table checked, and every finding with its place and rule.
+    One overview row per delivery, then the checks per table and the findings of each
+    delivery that has findings: a long history stays one readable table. The summary's
+    shape still grows, so this reads it generically.
     """
     validated_dir = Path(validated_dir)
     folders = sorted((p for p in validated_dir.glob("*") if (p / "validatie.json").exists()), reverse=True)
     if up_to is not None:
         folders = [p for p in folders if p.name <= up_to.isoformat()]
-    parts_html, parts_md = [], []
-    for folder in folders:
-        summary = json.loads((folder / "validatie.json").read_text(encoding="utf-8"))
-        h, m = _delivery_summary(folder.name, summary)
-        parts_html.append(h)
-        parts_md.append(m)
     if not folders:
         return Display("<p>Er zijn nog geen gevalideerde leveringen.</p>", "Er zijn nog geen gevalideerde leveringen.\n")
+    summaries = {folder.name: json.loads((folder / "validatie.json").read_text(encoding="utf-8")) for folder in folders}
+    caption = "Validatie per levering, de nieuwste eerst"
+    overview = pd.DataFrame([_overview_row(p, summary) for p, summary in summaries.items()])
+    parts_html = [_scroll(html_table(overview, caption), caption)]
+    parts_md = [f"**{caption}**", "", markdown_table(overview)]
+    versions = sorted({str(s["great_expectations"]) for s in summaries.values() if s.get("great_expectations")})
+    if versions:
+        line = f"Gecontroleerd met Great Expectations {', '.join(versions)}."
+        parts_html.append(f"<p>{html.escape(line)}</p>")
+        parts_md += [line, ""]
+    detailed = {p: summary for p, summary in summaries.items() if summary.get("findings")}
+    if detailed:
+        parts_html.append("<p>Per levering met bevindingen: de controles per tabel en elke bevinding.</p>")
+        parts_md += ["Per levering met bevindingen: de controles per tabel en elke bevinding.", ""]
+    else:
+        parts_html.append("<p>Geen enkele levering heeft bevindingen.</p>")
+        parts_md += ["Geen enkele levering heeft bevindingen.", ""]
+    for p, summary in detailed.items():
+        h, m = _delivery_summary(p, summary)
+        parts_html.append(h)
+        parts_md.append(m)
     return Display("\n".join(parts_html), "\n".join(parts_md))
+
+
+def _overview_row(peildatum: str, summary: dict) -> dict:
+    def count(key: str) -> str:
+        return formatting.aantal(summary[key]) if isinstance(summary.get(key), int) else "–"
+
+    return {
+        "Levering": formatting.datum(dt.date.fromisoformat(peildatum)),
+        "Status": str(summary.get("status", "onbekend")),
+        "Tabellen": formatting.aantal(len(summary.get("tables") or {})),
+        "Controles": count("expectations_evaluated"),
+        "Fouten": count("errors"),
+        "Waarschuwingen": count("warnings"),
+        "Bevindingen": formatting.aantal(len(summary.get("findings") or [])),
+    }
 
 
 def corrections(path: Path | None) -> Display:
@@ -299,8 +330,6 @@ def _delivery_summary(peildatum: str, summary: dict) -> tuple[str, str]:
         (summary.get("expectations_evaluated"), "controles uitgevoerd"),
     ]
     line = f"Status: {status}." + "".join(f" {formatting.aantal(n)} {label}." for n, label in counts if isinstance(n, int))
-    if summary.get("great_expectations"):
-        line += f" Gecontroleerd met Great Expectations {summary['great_expectations']}."
     heading = f"Levering {datum}"
     h = [f'<section class="levering" aria-labelledby="levering-{peildatum}">',
          f'<h3 id="levering-{peildatum}">{html.escape(heading)}</h3>',
@@ -331,9 +360,6 @@ def _delivery_summary(peildatum: str, summary: dict) -> tuple[str, str]:
         caption = f"Bevindingen, levering {datum}"
         h.append(_scroll(html_table(frame, caption, row_headers=False), caption))
         m += [f"**{caption}**", "", markdown_table(frame)]
-    else:
-        h.append("<p>Geen bevindingen.</p>")
-        m += ["Geen bevindingen.", ""]
     h.append("</section>")
     return "\n".join(h), "\n".join(m)
 
