@@ -20,6 +20,7 @@ the points are the `_checkpoint` calls below.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import fcntl
@@ -238,15 +239,14 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
         validate = [s for s in stale if s.kind == "validate"]
         report = any(s.kind == "report" for s in stale)
         try:
-            # The staged validated tree starts as a copy of what is published, so the report can be
-            # rendered from the new state before anything is moved into place.
-            staged_validated = layout.stage / "validated"
-            if layout.validated.is_dir():
-                shutil.copytree(layout.validated, staged_validated, ignore=shutil.ignore_patterns(".*"))
-            else:
-                staged_validated.mkdir()
-            with _report_kernel(layout, report) as report_run:
-                failures = _run_validation(layout, validate, say, result) if validate else []
+            # Both kernels start now and import on two cores while the build copies and plans:
+            # the validation kernel Great Expectations and the suites, the report kernel pandas,
+            # Altair and vl-convert. The validation kernel is shut down before the report runs.
+            with contextlib.ExitStack() as validation_kernel, _report_kernel(layout, report) as report_run:
+                validate_run = validation_kernel.enter_context(_validation_kernel(layout)) if validate else None
+                _stage_validated(layout)
+                failures = _run_validation(layout, validate, say, result, validate_run) if validate else []
+                validation_kernel.close()
                 if failures:
                     raise BuildFailed(failures)
                 _checkpoint("validated")
@@ -269,8 +269,40 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
         return result
 
 
-def _run_validation(layout: Layout, steps: list[Step], say, result: BuildResult) -> list[str]:
-    from kerncijfers.notebooks import NotebookFailed, display_path, kernel_session
+def _stage_validated(layout: Layout) -> None:
+    """Start the staged validated tree as a copy of what is published, so the report can be
+    rendered from the new state before anything is moved into place.
+
+    The copy is made of hard links (a copy where the file system has none): nothing writes
+    into a staged file in place. A delivery that is validated again gets a new folder
+    (its staged one is removed first), and the report only reads.
+    """
+    staged = layout.stage / "validated"
+    if not layout.validated.is_dir():
+        staged.mkdir()
+        return
+    shutil.copytree(layout.validated, staged, ignore=shutil.ignore_patterns(".*"), copy_function=_link_or_copy)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+@contextmanager
+def _validation_kernel(layout: Layout):
+    """The validation notebooks' kernel; it imports Great Expectations and loads the suites at once."""
+    from kerncijfers.notebooks import kernel_session
+
+    warm = f"from kerncijfers.pipeline import validator_for\nvalidator_for({str(layout.expectations)!r})"
+    with kernel_session(layout.root, log=layout.state_dir / "kernel.log", warm=warm) as run:
+        yield run
+
+
+def _run_validation(layout: Layout, steps: list[Step], say, result: BuildResult, run) -> list[str]:
+    from kerncijfers.notebooks import NotebookFailed, display_path
 
     failures = []
     notebook = layout.notebooks / VALIDATE_NOTEBOOK
@@ -278,35 +310,34 @@ def _run_validation(layout: Layout, steps: list[Step], say, result: BuildResult)
     # Which deliveries this build validates: the first notebook checks them all in one GX run per table.
     # A file, not a notebook parameter, so executed notebooks do not depend on what a build reran.
     (layout.stage / "validated" / BATCH_FILE).write_text(json.dumps([s.params["peildatum"] for s in steps]), encoding="utf-8")
-    with kernel_session(layout.root, log=layout.state_dir / "kernel.log") as run:
-        for i, step in enumerate(steps, start=1):
-            p = step.params["peildatum"]
-            say(f"[{i}/{len(steps)}] validate {p}")
-            executed = layout.stage / "notebooks" / f"validate-{p}.ipynb"
-            shutil.rmtree(layout.stage / "validated" / p, ignore_errors=True)
-            folders = {"raw_dir": layout.raw, "expectations_dir": layout.expectations, "stage_dir": layout.stage / "validated"}
-            try:
-                run(
-                    notebook, executed,
-                    {"peildatum": p} | {k: os.path.relpath(v, layout.root) for k, v in folders.items()},
-                    # The published notebook names the folders as the project does, never this machine's paths.
-                    shown={"peildatum": p} | {k: display_path(v, layout.root, layout.data_dir.parent) for k, v in folders.items()},
-                )
-            except NotebookFailed as exc:
-                log = layout.state_dir / "logs" / f"validate-{p}.ipynb"
-                log.parent.mkdir(parents=True, exist_ok=True)
-                if executed.exists():
-                    shutil.move(executed, log)
-                if exc.ename == "DeliveryError":
-                    failures.append(f"Delivery {p} refused:\n{exc.evalue}")
-                else:
-                    failures.append(f"Validation of {p} crashed ({exc.ename}: {exc.evalue}); the executed notebook is in {log.relative_to(layout.data_dir.parent)}")
-                continue
-            os.replace(executed, layout.stage / "validated" / p / "validatie.ipynb")
-            summary = json.loads((layout.stage / "validated" / p / "validatie.json").read_text(encoding="utf-8"))
-            for f in summary["findings"]:
-                if f["severity"] == "warning":
-                    result.warnings.append(f"{f['file']}, row {f['row']}, column {f['column']}: {f['message']} ({f['value']})")
+    for i, step in enumerate(steps, start=1):
+        p = step.params["peildatum"]
+        say(f"[{i}/{len(steps)}] validate {p}")
+        executed = layout.stage / "notebooks" / f"validate-{p}.ipynb"
+        shutil.rmtree(layout.stage / "validated" / p, ignore_errors=True)
+        folders = {"raw_dir": layout.raw, "expectations_dir": layout.expectations, "stage_dir": layout.stage / "validated"}
+        try:
+            run(
+                notebook, executed,
+                {"peildatum": p} | {k: os.path.relpath(v, layout.root) for k, v in folders.items()},
+                # The published notebook names the folders as the project does, never this machine's paths.
+                shown={"peildatum": p} | {k: display_path(v, layout.root, layout.data_dir.parent) for k, v in folders.items()},
+            )
+        except NotebookFailed as exc:
+            log = layout.state_dir / "logs" / f"validate-{p}.ipynb"
+            log.parent.mkdir(parents=True, exist_ok=True)
+            if executed.exists():
+                shutil.move(executed, log)
+            if exc.ename == "DeliveryError":
+                failures.append(f"Delivery {p} refused:\n{exc.evalue}")
+            else:
+                failures.append(f"Validation of {p} crashed ({exc.ename}: {exc.evalue}); the executed notebook is in {log.relative_to(layout.data_dir.parent)}")
+            continue
+        os.replace(executed, layout.stage / "validated" / p / "validatie.ipynb")
+        summary = json.loads((layout.stage / "validated" / p / "validatie.json").read_text(encoding="utf-8"))
+        for f in summary["findings"]:
+            if f["severity"] == "warning":
+                result.warnings.append(f"{f['file']}, row {f['row']}, column {f['column']}: {f['message']} ({f['value']})")
     return failures
 
 
