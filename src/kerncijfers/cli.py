@@ -73,7 +73,16 @@ def build(
     if not result.ran:
         console.print(f"Nothing to do: {len(result.skipped)} steps up to date.", markup=False)
     else:
-        console.print(f"Built {len(result.ran)} steps ({', '.join(result.ran)}); {len(result.skipped)} up to date.", markup=False)
+        console.print(f"Built {len(result.ran)} steps ({_steps(result.ran)}); {len(result.skipped)} up to date.", markup=False)
+
+
+def _steps(ids: list[str], shown: int = 6) -> str:
+    """Step ids as a list, or for a long history the count of deliveries validated, first and last."""
+    if len(ids) <= shown:
+        return ", ".join(ids)
+    validated = [i.split(":", 1)[1] for i in ids if i.startswith("validate:")]
+    others = [i for i in ids if not i.startswith("validate:")]
+    return ", ".join([f"validate: {len(validated)} deliveries, {validated[0]} to {validated[-1]}", *others])
 
 
 @app.command()
@@ -237,7 +246,10 @@ def contract(check: bool = typer.Option(False, "--check", help="Only check that 
     console.print(f"wrote {path.relative_to(layout.root)}")
 
 
-def main() -> None:  # pragma: no cover - entry point for `python -m kerncijfers`
+def main() -> None:  # pragma: no cover - the `kerncijfers` command and `python -m kerncijfers`
+    from kerncijfers.startup import skip_iri_grammars
+
+    skip_iri_grammars()
     app()
 
 
