@@ -404,3 +404,16 @@ def test_second_build_is_refused_while_one_runs_and_a_killed_builds_lock_is_reco
     third = subprocess.run(_command(tree), cwd=ROOT, env=_env(KERNCIJFERS_TEST_KILL_AT="locked"), capture_output=True, text=True, timeout=300)
     assert third.returncode == -signal.SIGKILL, third.stderr
     assert "already running" not in third.stderr
+
+
+def test_a_data_folder_without_deliveries_or_briefs_is_refused_and_left_untouched(tmp_path):
+    empty = tmp_path / "leeg"
+    empty.mkdir()
+    with pytest.raises(build.BuildFailed) as refused:
+        build.run_build(Layout.make(data_dir=empty, out_dir=tmp_path / "reports"))
+    assert refused.value.messages == [
+        f"No raw/ folder in {empty}: put each delivery in raw/<peildatum>/ (data/raw/README.md says what a "
+        "delivery holds), or pass the right --data-dir.",
+        f"No briefs.yml in {empty}: list the briefs to build, as data/briefs.yml does.",
+    ]
+    assert list(empty.iterdir()) == [] and not (tmp_path / "reports").exists()

@@ -225,6 +225,7 @@ def build_lock(layout: Layout):
 def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildResult:
     """Run the stale steps and publish their outputs together. Raises BuildFailed, publishing nothing."""
     say = progress or (lambda msg: None)
+    _check_inputs(layout)
     with build_lock(layout):
         _checkpoint("locked")
         recover(layout, say)  # says what it did, also when this build then fails
@@ -267,6 +268,18 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
         _checkpoint("state-written")
         _finish_publication(layout, moves)
         return result
+
+
+def _check_inputs(layout: Layout) -> None:
+    """Refuse a data folder without deliveries or briefs before anything is written into it."""
+    problems = []
+    if not layout.raw.is_dir():
+        problems.append(f"No raw/ folder in {layout.data_dir}: put each delivery in raw/<peildatum>/ "
+                        "(data/raw/README.md says what a delivery holds), or pass the right --data-dir.")
+    if not layout.briefs.is_file():
+        problems.append(f"No briefs.yml in {layout.data_dir}: list the briefs to build, as data/briefs.yml does.")
+    if problems:
+        raise BuildFailed(problems)
 
 
 def _stage_validated(layout: Layout) -> None:

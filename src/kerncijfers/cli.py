@@ -7,6 +7,7 @@ the commands that need them, so `kerncijfers build` with nothing to do and
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -247,10 +248,26 @@ def contract(check: bool = typer.Option(False, "--check", help="Only check that 
 
 
 def main() -> None:  # pragma: no cover - the `kerncijfers` command and `python -m kerncijfers`
+    """Run the command, then end the process at once.
+
+    Once the command has returned, its files are closed and its kernels shut down; what
+    is left is tearing down the imports (pandas, Altair, nbconvert), which takes 0,3–0,5 s
+    at the end of every build. Output is flushed first.
+    """
     from kerncijfers.startup import skip_iri_grammars
 
     skip_iri_grammars()
-    app()
+    try:
+        app()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

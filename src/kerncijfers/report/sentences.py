@@ -23,7 +23,7 @@ from kerncijfers.brief import Brief
 from kerncijfers.rounding import half_up, share_half_up, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2021, STATUSSEN_WI2013, WI2013_EERSTE_COHORT
 from kerncijfers.report.tables import limit_for
-from kerncijfers.store import read_validated, table_peildata
+from kerncijfers.store import read_validated, rows_where, table_peildata
 
 
 @dataclass(frozen=True)
@@ -120,29 +120,29 @@ class _Sources:
     def aantal(self, table: str, back: int = 0, column: str = "aantal", **key) -> tuple[dt.date, int]:
         """One delivered count and its peildatum."""
         peildatum, frame = self.delivery(table, back)
-        match = frame
-        for name, value in key.items():
-            match = match[match[name] == value]
-        if len(match) != 1:
+        rows = rows_where(frame, **key)
+        if len(rows) != 1:
             where = ", ".join(f"{k} {v}" for k, v in key.items())
             raise NotDelivered(f"{table} van {fmt.datum(peildatum)} heeft geen rij met {where}")
-        return peildatum, int(match[column].iloc[0])
+        return peildatum, int(frame[column].iloc[rows[0]])
 
     def overig(self, cijfer: str, peildatum: dt.date | None = None) -> tuple[dt.date, Decimal, str]:
         """The latest value of `cijfer` in overige_cijfers (or the one on `peildatum`), with its source."""
         for p, frame in self.newest_first("overige_cijfers"):
-            match = frame[frame["cijfer"] == cijfer]
-            if (peildatum is None or p == peildatum) and len(match) == 1:
-                return p, _waarde(match["waarde"].iloc[0]), str(match["bron"].iloc[0])
+            if peildatum is not None and p != peildatum:
+                continue
+            rows = rows_where(frame, cijfer=cijfer)
+            if len(rows) == 1:
+                return p, _waarde(frame["waarde"].iloc[rows[0]]), str(frame["bron"].iloc[rows[0]])
         op = f" op {fmt.datum(peildatum)}" if peildatum else ""
         raise NotDelivered(f"overige_cijfers{op} heeft geen cijfer {cijfer}")
 
     def overig_reeks(self, prefix: str) -> tuple[dt.date, dict[str, Decimal]]:
         """All cijfers starting with `prefix` from the latest delivery holding any, by suffix."""
         for p, frame in self.newest_first("overige_cijfers"):
-            match = frame[frame["cijfer"].str.startswith(prefix)]
-            if len(match):
-                return p, {c[len(prefix):]: _waarde(w) for c, w in zip(match["cijfer"], match["waarde"])}
+            found = {c[len(prefix):]: w for c, w in zip(frame["cijfer"].tolist(), frame["waarde"].tolist()) if c.startswith(prefix)}
+            if found:
+                return p, {suffix: _waarde(w) for suffix, w in found.items()}
         raise NotDelivered(f"overige_cijfers heeft geen cijfers {prefix}…")
 
     def vorige_overig(self, peildatum: dt.date) -> dt.date | None:

@@ -24,7 +24,7 @@ from kerncijfers import formatting as fmt
 from kerncijfers.brief import Brief
 from kerncijfers.rounding import half_up, share_half_up, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
-from kerncijfers.store import table_history
+from kerncijfers.store import rows_where, table_history
 
 #: Tables DUO delivers on their own peildata: a brief takes them up to its cut-off.
 #: Every other table is taken up to the brief's peildatum.
@@ -96,13 +96,11 @@ def deliveries(
 
 def lookup(frame: pd.DataFrame, table: str, column: str, **key) -> int:
     """The one value of `column` in the row matching `key`; refuses a missing row."""
-    match = frame
-    for name, value in key.items():
-        match = match[match[name] == value]
-    if len(match) != 1:
+    rows = rows_where(frame, **key)
+    if len(rows) != 1:
         where = ", ".join(f"{k}={v}" for k, v in key.items())
-        raise MissingDelivery(f"{table}: expected one row with {where}, found {len(match)}. Ask DUO to deliver it.")
-    return int(match[column].iloc[0])
+        raise MissingDelivery(f"{table}: expected one row with {where}, found {len(rows)}. Ask DUO to deliver it.")
+    return int(frame[column].iloc[rows[0]])
 
 
 # --- the four tables -----------------------------------------------------------------------
