@@ -246,6 +246,9 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
             with contextlib.ExitStack() as validation_kernel, _report_kernel(layout, report) as report_run:
                 validate_run = validation_kernel.enter_context(_validation_kernel(layout)) if validate else None
                 _stage_validated(layout)
+                if report:
+                    # This process builds the site: it imports nbconvert while the kernels start.
+                    import kerncijfers.report.site  # noqa: F401
                 failures = _run_validation(layout, validate, say, result, validate_run) if validate else []
                 validation_kernel.close()
                 if failures:
@@ -361,9 +364,10 @@ def _report_kernel(layout: Layout, needed: bool):
         yield None
         return
     from kerncijfers.notebooks import kernel_session
-    from kerncijfers.report.render import WARM_IMPORTS
+    from kerncijfers.report.render import warm_code
 
-    with kernel_session(layout.root, log=layout.state_dir / "kernel-report.log", warm=WARM_IMPORTS) as run:
+    warm = warm_code(layout.validated, layout.briefs)
+    with kernel_session(layout.root, log=layout.state_dir / "kernel-report.log", warm=warm) as run:
         yield run
 
 

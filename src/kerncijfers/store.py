@@ -83,8 +83,8 @@ def validated_peildata(validated_dir: Path) -> list[str]:
     return sorted(p.name for p in validated_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-#: read_validated's parsed frames, by file and its size and mtime: a report reads each file once.
-_READ_CACHE: dict[tuple[str, int, int], pd.DataFrame] = {}
+#: read_validated's parsed frames, by file (device, inode, size, mtime): a report reads each file once.
+_READ_CACHE: dict[tuple[int, int, int, int], pd.DataFrame] = {}
 
 
 def read_validated(validated_dir: Path, peildatum: str, name: str) -> pd.DataFrame:
@@ -92,10 +92,12 @@ def read_validated(validated_dir: Path, peildatum: str, name: str) -> pd.DataFra
 
     A report reads the same deliveries for its tables, charts, sentences and pages; the
     parsed frame is kept while the file is unchanged, and each caller gets its own copy.
+    The key is the file itself, not its path: a build's staged copy of data/validated/ is
+    hard links, so what the report kernel read there while validation ran is read once.
     """
     path = Path(validated_dir) / peildatum / f"{name}.csv"
     stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    key = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
     if key not in _READ_CACHE:
         _READ_CACHE[key] = _parse_validated(path, TABLES[name])
     return _READ_CACHE[key].copy()

@@ -46,6 +46,32 @@ WARM_IMPORTS = (
     "vl_convert.vegalite_to_svg({'mark': 'point', 'data': {'values': [{'x': 1}]}})"
 )
 
+
+
+def warm_code(validated_dir: Path, briefs: Path) -> str:
+    """What a build's report kernel runs as it starts: WARM_IMPORTS, then preload()."""
+    return WARM_IMPORTS + f"\nimport kerncijfers.report.render as r; r.preload({str(validated_dir)!r}, {str(briefs)!r}); del r"
+
+
+def preload(validated_dir: str, briefs: str) -> None:
+    """Compute every brief's tables, charts and sentences from what is published, and forget the results.
+
+    Run in the report kernel while the build validates: the files it reads stay cached
+    (kerncijfers.store), and the report then reads only the deliveries that are new.
+    Anything that fails here (a brief that needs a delivery not yet validated) fails again,
+    and is reported, when the report runs.
+    """
+    from kerncijfers.report import charts, sentences, tables
+
+    try:
+        for brief in load_briefs(Path(briefs)):
+            tables.letter_tables(Path(validated_dir), brief)
+            charts.letter_charts(Path(validated_dir), brief)
+            sentences.tekstcijfers(Path(validated_dir), brief)
+    except Exception:  # noqa: BLE001 - a head start only; the report itself says what is wrong
+        return
+
+
 QUARTO_MISSING = "Quarto not found: built the static HTML preview with nbconvert"
 QUARTO_SKIPPED = "Built the static HTML preview with nbconvert (Quarto not used)"
 
@@ -109,6 +135,7 @@ def render_all(
         # The first brief pays for the kernel's imports (pandas, Altair, vl-convert); later ones do not.
         for i, brief in enumerate(briefs, start=1):
             t = time.perf_counter()
+            import sys as _s; print("RENDER", time.time(), file=_s.stderr)
             render_brief(
                 layout.root, brief, out_dir, data_dir=layout.data_dir, validated_dir=validated_dir or layout.validated,
                 published_dir=layout.published, run=run,

@@ -1,0 +1,41 @@
+"""The report kernel's head start: what it read of the published state is not read again from the staged copy."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from kerncijfers import store
+from kerncijfers.report import render, sentences, tables
+
+
+def test_the_staged_hard_links_are_read_from_what_preload_read(validated: Path, brief, repo_root: Path, tmp_path: Path, monkeypatch):
+    stage = tmp_path / "validated"
+    shutil.copytree(validated, stage, copy_function=os.link)  # as build._stage_validated does
+    parsed: list[Path] = []
+    parse = store._parse_validated
+    monkeypatch.setattr(store, "_READ_CACHE", {})
+    monkeypatch.setattr(store, "_parse_validated", lambda path, table: parsed.append(path) or parse(path, table))
+
+    render.preload(str(validated), str(repo_root / "data" / "briefs.yml"))
+    assert parsed and all(validated in p.parents for p in parsed)
+    read_by_preload = len(parsed)
+
+    # The report on the staged copy parses nothing again, and gets the same figures.
+    assert [t.rows for t in tables.letter_tables(stage, brief)] == [t.rows for t in tables.letter_tables(validated, brief)]
+    assert sentences.tekstcijfers(stage, brief) == sentences.tekstcijfers(validated, brief)
+    assert len(parsed) == read_by_preload
+
+    # A file validated again (a new file, not a link) is read anew.
+    table = stage / "2023-10-01" / "wi2021_kerncijfers.csv"
+    content = table.read_bytes()
+    table.unlink()
+    table.write_bytes(content)
+    tables.letter_tables(stage, brief)
+    assert parsed[read_by_preload:] == [table]
+
+
+def test_preload_keeps_quiet_about_a_history_it_cannot_draw(tmp_path: Path, repo_root: Path):
+    """Failing there is the report's job, with its own message; the head start only stops."""
+    assert render.preload(str(tmp_path / "nothing"), str(repo_root / "data" / "briefs.yml")) is None
