@@ -15,6 +15,7 @@ Two halves, one vocabulary:
 from __future__ import annotations
 
 import copy
+import functools
 import datetime as dt
 import html
 import json
@@ -417,8 +418,14 @@ def read_page(path: Path, project: Path) -> Page:
 
 def cell_options(cell) -> dict:
     """Quarto's `#| key: value` options at the top of a code cell."""
+    return dict(_options(cell.source))
+
+
+@functools.lru_cache(maxsize=None)
+def _options(source: str) -> dict:
+    # Each page looks up the cells it embeds; YAML-parsing every cell's options again per page added up.
     options = {}
-    for line in cell.source.splitlines():
+    for line in source.splitlines():
         match = CELL_OPTION.match(line)
         if not match:
             break
