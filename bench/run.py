@@ -191,7 +191,7 @@ def main() -> None:
     rows.append((f"Marginal cost per delivery ({small}→{large})", marginal, "≤ 0,5 s", 0))
     print(f"adding one delivery to {large - 1} …", flush=True)
     t_add = add_one(large, args.repeats)
-    rows.append((f"Add one delivery to {large - 1} peildata", t_add, f"≤ 10 % of the cold build ({0.1 * cold_by_size[large]:.1f} s)", 0))
+    rows.append((f"Add the {large}th delivery to {large - 1} peildata", t_add, f"≤ 10 % of the cold build of {large} ({_s(0.1 * cold_by_size[large], 1)})", 0))
     print(f"naive way, {args.naive_size} peildata …", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         tree = synthetic_tree(Path(tmp), args.naive_size)
@@ -204,7 +204,7 @@ def main() -> None:
          "; ".join(f"{k}: {_s(v)}" for k, v in noops.items())),
         ("marginal cost per delivery in a cold build ≤ 0,5 s", marginal <= 0.5,
          f"({_s(cold_by_size[large])} − {_s(cold_by_size[small])}) / {large - small} = {_s(marginal, 3)}"),
-        (f"adding one delivery to {large} peildata ≤ 10 % of that cold build", t_add <= 0.1 * cold_by_size[large],
+        (f"adding one delivery to a history of {large} peildata ≤ 10 % of its cold build", t_add <= 0.1 * cold_by_size[large],
          f"{_s(t_add)} = {100 * t_add / cold_by_size[large]:.1f} % of {_s(cold_by_size[large])}".replace(".", ",")),
     ]
     if ours:

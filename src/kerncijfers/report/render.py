@@ -135,7 +135,6 @@ def render_all(
         # The first brief pays for the kernel's imports (pandas, Altair, vl-convert); later ones do not.
         for i, brief in enumerate(briefs, start=1):
             t = time.perf_counter()
-            import sys as _s; print("RENDER", time.time(), file=_s.stderr)
             render_brief(
                 layout.root, brief, out_dir, data_dir=layout.data_dir, validated_dir=validated_dir or layout.validated,
                 published_dir=layout.published, run=run,
