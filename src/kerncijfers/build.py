@@ -240,9 +240,10 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
         validate = [s for s in stale if s.kind == "validate"]
         report = any(s.kind == "report" for s in stale)
         try:
-            # Both kernels start now and import on two cores while the build copies and plans:
-            # the validation kernel Great Expectations and the suites, the report kernel pandas,
-            # Altair and vl-convert. The validation kernel is shut down before the report runs.
+            # Both kernels start now and warm up on two cores while the build stages its copy:
+            # the validation kernel imports Great Expectations and loads the suites, the report
+            # kernel imports pandas, Altair and vl-convert and computes the briefs from what is
+            # published (render.preload). The validation kernel is shut down before the report runs.
             with contextlib.ExitStack() as validation_kernel, _report_kernel(layout, report) as report_run:
                 validate_run = validation_kernel.enter_context(_validation_kernel(layout)) if validate else None
                 _stage_validated(layout)
