@@ -24,7 +24,7 @@ from kerncijfers.brief import Brief
 from kerncijfers.report.tables import ELIP_PEILDATA_IN_TABEL_3, TABEL_2_GROEPEN, TABEL_2_STATUSSEN, TABEL_4_RIJEN, limit_for
 from kerncijfers.rounding import share_half_up, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
-from kerncijfers.store import read_validated, table_history, table_peildata
+from kerncijfers.store import newest_first, table_history
 
 LOCALE = "nl-NL"
 #: vl-convert bundles several Vega-Lite versions; use the one Altair writes specs for.
@@ -114,7 +114,7 @@ def letter_charts(validated_dir: Path, brief: Brief) -> list[Chart]:
     """The brief's charts, from the deliveries each table's limit allows (see tables.limit_for)."""
     validated_dir = Path(validated_dir)
     return [
-        pip_chart(pip_aandeel(_newest_first(validated_dir, "wi2021_kerncijfers", brief), last=PIP_PEILDATA_IN_CHART)),
+        pip_chart(pip_aandeel(newest_first(validated_dir, "wi2021_kerncijfers", limit_for(brief, "wi2021_kerncijfers")), last=PIP_PEILDATA_IN_CHART)),
         wi2013_status_chart(wi2013_status(_latest(validated_dir, "wi2013_cohorten", brief))),
         elip_chart(elip_per_cohort(_history(validated_dir, "elip", brief, last=ELIP_PEILDATA_IN_TABEL_3))),
         leningen_chart(leningen(_latest(validated_dir, "wi2013_leningen", brief))),
@@ -151,13 +151,6 @@ def _history(validated_dir: Path, name: str, brief: Brief, last: int | None = No
             f"brief {brief.slug} cannot draw its chart. Add the delivery to data/raw/ and run the build."
         )
     return history
-
-
-def _newest_first(validated_dir: Path, name: str, brief: Brief):
-    """(peildatum, frame) from the latest delivery the brief may use back; read as the caller goes."""
-    limit = limit_for(brief, name)
-    for p in reversed(table_peildata(validated_dir, name, limit)):
-        yield p, read_validated(validated_dir, p, name)
 
 
 def _latest(validated_dir: Path, name: str, brief: Brief) -> pd.DataFrame:

@@ -132,7 +132,7 @@ def render_all(
     log = layout.state_dir / "kernel-report.log" if kernel_log is _STATE_LOG else kernel_log
     session = contextlib.nullcontext(run) if run is not None else kernel_session(layout.root, log=log)
     with session as run:
-        # The first brief pays for the kernel's imports (pandas, Altair, vl-convert); later ones do not.
+        # In a build's kernel the imports and the published history are warm (warm_code); later briefs reuse them.
         for i, brief in enumerate(briefs, start=1):
             t = time.perf_counter()
             render_brief(
