@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Builds in the tests render the nbconvert preview, in seconds; the tests of what Quarto
+# renders (tests/quarto/) ask for Quarto themselves. Subprocess builds inherit this.
+os.environ.setdefault("KERNCIJFERS_RENDERER", "preview")
 
 
 @pytest.fixture(scope="session")

@@ -162,7 +162,13 @@ def plan(layout: Layout) -> list[Step]:
     # The report also reads the Quarto project: _quarto.yml and the page templates in site/.
     site = [layout.root / "_quarto.yml", *(p for p in (layout.root / "site").rglob("*") if p.is_file())]
     report_inputs = _hash_files([p for p in layout.notebooks.glob("*.ipynb")] + [p for p in site if p.exists()], layout.root)
-    steps.append(Step("report", "report", _hash(code_hash(layout, report=True), report_inputs, validated_key, briefs, published)))
+    from kerncijfers.report.quarto import RenderFailed, renderer_key
+
+    try:
+        renderer = renderer_key()
+    except RenderFailed as exc:
+        raise BuildFailed([str(exc)]) from None
+    steps.append(Step("report", "report", _hash(code_hash(layout, report=True), report_inputs, validated_key, briefs, published, renderer)))
     return steps
 
 
@@ -373,9 +379,13 @@ def _report_kernel(layout: Layout, needed: bool):
 
 
 def _run_report(layout: Layout, say, result: BuildResult, run=None) -> None:
+    from kerncijfers.report.quarto import RenderFailed
     from kerncijfers.report.render import render_all
 
-    render_all(layout, layout.stage / "reports", validated_dir=layout.stage / "validated", say=say, notes=result.notes, run=run)
+    try:
+        render_all(layout, layout.stage / "reports", validated_dir=layout.stage / "validated", say=say, notes=result.notes, run=run)
+    except RenderFailed as exc:
+        raise BuildFailed([str(exc)]) from None
 
 
 # --- publishing ----------------------------------------------------------------------

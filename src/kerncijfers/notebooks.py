@@ -13,7 +13,6 @@ first, and imports them while the kernels start.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -160,8 +159,18 @@ def clean_executed(path: Path, shown: dict | None = None) -> None:
             for out in cell.get("outputs", []):
                 out.get("metadata", {}).pop("papermill", None)
     nb.nbformat_minor = 4  # cell ids are a 4.5 feature; without them the file does not churn
-    text = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    path.write_text(text, encoding="utf-8", newline="\n")
+    write_notebook(nb, path)
+
+
+def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
+    """Write a notebook as nbformat does: sorted keys, and sources as lists of lines.
+
+    Quarto reads a source given as one string without its line breaks, so an embedded
+    cell's Markdown would run together.
+    """
+    import nbformat
+
+    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8", newline="\n")
 
 
 def display_path(path: Path, *bases: Path) -> str:

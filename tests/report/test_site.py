@@ -15,7 +15,7 @@ import pytest
 from kerncijfers import formatting
 from kerncijfers.brief import load_briefs
 from kerncijfers.report import charts
-from kerncijfers.report.render import QUARTO_MISSING, QUARTO_SKIPPED, render_brief
+from kerncijfers.report.render import render_brief
 from kerncijfers.report.site import build_site
 
 BRIEF_PAGES = ("index", "tabellen", "tekst", "datakwaliteit", "over")
@@ -179,11 +179,6 @@ def test_earlier_briefs_stay_reachable(rendered: Path, brief, tmp_path: Path):
         assert f"{prefix}2023-06/index.html" in hrefs, f"{page_name} does not link to the earlier brief"
         assert f"{prefix}{brief.slug}/index.html" in hrefs
     assert "Uitvoeringsbrief inburgering juni 2023" in home.plain
-
-
-def test_the_build_says_how_it_built_the_site():
-    assert QUARTO_MISSING == "Quarto not found: built the static HTML preview with nbconvert"
-    assert "nbconvert" in QUARTO_SKIPPED
 
 
 # --- the executed notebook ------------------------------------------------------------------

@@ -9,7 +9,6 @@ too. Readers who cannot see a chart get the same figures from `Chart.table`.
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import vl_convert as vlc
 
 from kerncijfers import formatting
 from kerncijfers.brief import Brief
+from kerncijfers.report.markup import raw_html
 from kerncijfers.report.tables import ELIP_PEILDATA_IN_TABEL_3, TABEL_2_GROEPEN, TABEL_2_STATUSSEN, TABEL_4_RIJEN, limit_for
 from kerncijfers.rounding import share_half_up, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
@@ -101,11 +101,10 @@ class Chart:
         return vlc.svg_to_png(self.to_svg(), scale=PNG_SCALE)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        # SVG for web pages; PNG as well, for formats that take no SVG.
-        svg = self.to_svg()
+        # The SVG inline in the page, as a raw HTML block (site.raw_html): it draws with the
+        # site's own fonts, and no chart file is copied per page. Word takes the exported PNG.
         return {
-            "image/svg+xml": svg,
-            "image/png": base64.b64encode(vlc.svg_to_png(svg, scale=PNG_SCALE)).decode("ascii"),
+            "text/markdown": raw_html(f'<div class="svg">{self.to_svg()}</div>'),
             "text/plain": f"{self.title}. {self.description}",
         }
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import datetime as dt
 import json
 import os
 import shutil
 import string
-import subprocess
 import time
 from pathlib import Path
 from typing import Callable
@@ -28,13 +28,19 @@ from typing import Callable
 from kerncijfers import formatting
 from kerncijfers.brief import Brief, load_briefs
 from kerncijfers.paths import Layout
+from kerncijfers.report.quarto import quarto_path, quarto_version, render_quarto
 
 #: The report notebooks, run once per brief, in this order.
 REPORT_NOTEBOOKS = ("brief.ipynb",)
 #: The Quarto project's sources, copied into the reports folder.
 SITE_SOURCES = "site"
 #: Project files copied into the reports folder: the top-level _quarto.yml and the site's CSS.
-PROJECT_FILES = ("_quarto.yml", f"{SITE_SOURCES}/site.css")
+PROJECT_FILES = (
+    "_quarto.yml",
+    f"{SITE_SOURCES}/site.css",
+    f"{SITE_SOURCES}/embedded-cells.lua",
+    f"{SITE_SOURCES}/cijferbijlage-referentie.docx",
+)
 BRIEF_PAGES = "brief"
 
 #: What the report notebooks import: a build has the report kernel import it while validation runs.
@@ -72,10 +78,8 @@ def preload(validated_dir: str, briefs: str) -> None:
         return
 
 
-QUARTO_MISSING = "Quarto not found: built the static HTML preview with nbconvert"
-QUARTO_SKIPPED = "Built the static HTML preview with nbconvert (Quarto not used)"
-
-
+QUARTO_MISSING = "Quarto not found: built the static HTML preview with nbconvert (no Word file; see README, Quarto)"
+QUARTO_SKIPPED = "Built the static HTML preview with nbconvert (KERNCIJFERS_RENDERER=preview)"
 def render(
     root: Path,
     out_dir: Path | None = None,
@@ -141,9 +145,10 @@ def render_all(
             )
             say(f"[{i}/{len(briefs)}] report {brief.slug}: {time.perf_counter() - t:.1f} s")
     t = time.perf_counter()
-    message = build(layout.root, out_dir, quarto=quarto)
-    say(f"{message} ({time.perf_counter() - t:.1f} s)")
-    notes.append(message)
+    # The newest brief's date is what pandoc writes into the Word files: the same for every render.
+    epoch = int(dt.datetime.combine(max(b.datum for b in briefs), dt.time(), dt.timezone.utc).timestamp())
+    message = build(layout.root, out_dir, quarto=quarto, say=say, epoch=epoch)
+    notes.append(f"{message} ({time.perf_counter() - t:.1f} s)")
 
 
 def render_brief(
@@ -189,20 +194,22 @@ def render_brief(
     return folder
 
 
-def build(root: Path, out_dir: Path, *, quarto: bool | None = None) -> str:
-    """Build `out_dir/_site`: with Quarto when it is on PATH, else with nbconvert. Says which.
+def build(root: Path, out_dir: Path, *, quarto: bool | None = None, say: Callable[[str], None] | None = None,
+          epoch: int | None = None) -> str:
+    """Build `out_dir/_site`: with Quarto (HTML and a Word file per brief), else the nbconvert preview.
 
-    `quarto=False` builds with nbconvert even when Quarto is installed (the tests do).
+    Returns one line saying which. `epoch` (SOURCE_DATE_EPOCH) is the date pandoc writes
+    into the Word files, so that two renders give the same bytes.
     """
     from kerncijfers.report.site import build_site
 
-    found = shutil.which("quarto")
-    if found and quarto is not False:
-        version = subprocess.run([found, "--version"], capture_output=True, text=True).stdout.strip()
-        subprocess.run([found, "render"], cwd=out_dir, check=True)
-        return f"Quarto {version} found: rendered the site with quarto render (HTML and Word)"
-    build_site(root, out_dir)
-    return QUARTO_SKIPPED if found else QUARTO_MISSING
+    found = quarto_path(quarto)
+    if found is None:
+        build_site(root, out_dir)
+        return QUARTO_MISSING if shutil.which("quarto") is None else QUARTO_SKIPPED
+    version = quarto_version(found)
+    render_quarto(found, out_dir, say=say or (lambda msg: None), epoch=epoch)
+    return f"Rendered the site with Quarto {version} (HTML, and a Word cijferbijlage per brief)"
 
 
 # --- the Quarto project ------------------------------------------------------------------
@@ -214,6 +221,8 @@ def assemble_project(root: Path, out_dir: Path, briefs: list[Brief]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         shutil.copyfile(Path(root) / name, out_dir / Path(name).name)
+    # What Quarto would add to a project in a git checkout; written here, so it is the same every build.
+    _write_text(out_dir / ".gitignore", "/.quarto/\n")
     listing = "\n".join(
         f"- [{b.titel}]({b.slug}/index.qmd): Kamerstuk {b.kamerstuk}, {formatting.datum(b.datum)}, "
         f"peildatum {formatting.datum(b.peildatum)}."
@@ -278,18 +287,21 @@ def renumber(path: Path) -> None:
     In a shared kernel the counter runs on from the previous notebook, so without this
     a brief's notebook would change whenever another brief is added before it.
     """
-    nb = json.loads(path.read_text(encoding="utf-8"))
+    import nbformat
+
+    from kerncijfers.notebooks import write_notebook
+
+    nb = nbformat.read(path, as_version=4)
     count = 0
-    for cell in nb["cells"]:
-        if cell.get("cell_type") != "code" or cell.get("execution_count") is None:
+    for cell in nb.cells:
+        if cell.cell_type != "code" or cell.get("execution_count") is None:
             continue
         count += 1
-        cell["execution_count"] = count
+        cell.execution_count = count
         for output in cell.get("outputs", []):
             if output.get("output_type") == "execute_result":
                 output["execution_count"] = count
-    # The same serialisation as kerncijfers.notebooks.clean_executed.
-    _write_text(path, json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    write_notebook(nb, path)
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -30,6 +30,7 @@ import yaml
 
 from kerncijfers import formatting
 from kerncijfers.brief import Brief
+from kerncijfers.report.markup import raw_html, unwrap_raw_html
 from kerncijfers.schema import TABLES
 
 SITE_TITLE = "Kerncijfers inburgering"
@@ -40,13 +41,13 @@ STYLESHEET = "site.css"
 
 @dataclass(frozen=True)
 class Display:
-    """A notebook output with HTML for the web pages and Markdown for Word."""
+    """A notebook output: HTML for the web pages, plain Markdown for text-only views."""
 
     html: str
     markdown: str
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.html, "text/markdown": self.markdown, "text/plain": self.markdown}
+        return {"text/markdown": raw_html(self.html), "text/plain": self.markdown}
 
 
 def fictief_banner(brief: Brief) -> Display:
@@ -454,11 +455,18 @@ def project_pages(project: Path) -> tuple[Page, list[Section]]:
     for folder in sorted(p for p in project.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
         if not (folder / "index.qmd").exists():
             continue
-        pages = [read_page(p, project) for p in sorted(folder.glob("*.qmd"))]
+        # A page Quarto renders only to Word (the cijferbijlage) is not part of the preview.
+        pages = [page for page in (read_page(p, project) for p in sorted(folder.glob("*.qmd"))) if _is_web_page(page)]
         index = next(p for p in pages if p.source.name == "index.qmd")
         sections.append(Section(index, sorted((p for p in pages if p is not index), key=lambda p: (p.order, p.href))))
     sections.sort(key=lambda s: str(s.index.meta.get("date", s.index.source.parent.name)), reverse=True)
     return home, sections
+
+
+def _is_web_page(page: Page) -> bool:
+    """Whether Quarto renders `page` to HTML: it names no formats of its own, or html among them."""
+    formats = page.meta.get("format")
+    return formats is None or "html" in (formats if isinstance(formats, (dict, list)) else [formats])
 
 
 def build_site(root: Path, out_dir: Path) -> Path:
@@ -683,7 +691,12 @@ TEMPLATE = r"""{%- extends 'base/display_priority.j2' -%}
 {% endblock data_html %}
 
 {% block data_markdown %}
+{%- set raw = output.data['text/markdown'] | raw_html_body -%}
+{%- if raw is not none %}
+{{ raw }}
+{%- else %}
 {{ output.data['text/markdown'] | markdown2html }}
+{%- endif %}
 {% endblock data_markdown %}
 
 {% block data_svg %}
@@ -722,4 +735,5 @@ def _exporter():
         sanitize_html=False,  # every output is ours, escaped where it was built
     )
     exporter.display_data_priority = HTML_PRIORITY
+    exporter.register_filter("raw_html_body", unwrap_raw_html)
     return exporter
