@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help env report build render test test-fast audit lock bench clean-venv
+.PHONY: help env report build render test test-fast audit lock bench clean-venv serve
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -28,6 +28,9 @@ report: $(STAMP)  ## Validate every delivery in data/raw/ and build the report i
 
 test: $(STAMP)  ## Run the test suite (browser tests need /usr/bin/chromium, see .ci/run)
 	$(BIN)/python -m pytest
+
+serve: $(STAMP)  ## Serve reports/_site on http://127.0.0.1:8000/ (Quarto's pages need a web server)
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory reports/_site 8000
 
 audit: $(STAMP)  ## Check the locked dependencies for known vulnerabilities
 	$(BIN)/python -m kerncijfers.audit requirements.lock

@@ -27,11 +27,17 @@ KERNCIJFERS = str(BIN / "kerncijfers")
 PAPERMILL = str(BIN / "papermill")
 
 
+#: The renderer of the site in the builds measured: the preview, unless a section says otherwise.
+RENDERER = {"KERNCIJFERS_RENDERER": "preview"}
+#: The Quarto section of docs/performance.md, which `--quarto-only` rewrites on its own.
+QUARTO_START, QUARTO_END = "<!-- quarto:start -->", "<!-- quarto:end -->"
+
+
 def run(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int]:
     """Wall time of `cmd` and the peak RSS (KiB) of the largest process it started."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=os.environ | RENDERER)
     elapsed = time.perf_counter() - t
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
@@ -156,13 +162,105 @@ def _write_brief(tree: Path, peildatum: str) -> None:
     (tree / "briefs.yml").write_text(text)
 
 
+def quarto_rows(repeats: int) -> list[tuple[str, float, str, int]]:
+    """The same builds of the seed data with Quarto rendering the site (HTML and the Word cijferbijlage).
+
+    Cold, no-op, and adding the newest seed delivery (2023-11-01) to a built history of the
+    others; then the render step alone, Quarto's against the preview's, on one rendered reports/.
+    """
+    if shutil.which("quarto") is None:
+        raise SystemExit("Quarto is not on PATH: install it to measure the Quarto render (README, Quarto)")
+    global RENDERER
+    RENDERER = {"KERNCIJFERS_RENDERER": "quarto"}
+    rows = []
+    try:
+        print("quarto: cold build, seed data …", flush=True)
+        t_cold, peak = cold(seed_tree, repeats)
+        rows.append(("Cold build, seed data, Quarto", t_cold, "", peak))
+        with tempfile.TemporaryDirectory() as tmp:
+            tree = seed_tree(Path(tmp))
+            build(tree)
+            print("quarto: no-op build …", flush=True)
+            t_noop, _ = median_of(lambda: build(tree), max(repeats, 5))
+            rows.append(("No-op build, seed data, Quarto", t_noop, "≤ 1 s", 0))
+            print("quarto: render step alone …", flush=True)
+            from kerncijfers.report.render import build as render_site
+
+            reports = tree / "reports"
+            for label, quarto in (("Quarto", True), ("preview", False)):
+                def once(quarto=quarto):
+                    t = time.perf_counter()
+                    render_site(ROOT, reports, quarto=quarto, epoch=0)
+                    return time.perf_counter() - t, 0
+                rows.append((f"Render step alone (site from the executed notebooks), {label}", median_of(once, repeats)[0], "", 0))
+        print("quarto: add one delivery …", flush=True)
+        times = []
+        with tempfile.TemporaryDirectory() as tmp:
+            history = seed_tree(Path(tmp) / "history")
+            newest = sorted(p.name for p in (history / "raw").iterdir())[-1]
+            held = Path(tmp) / newest
+            shutil.move(history / "raw" / newest, held)
+            build(history)
+            for i in range(repeats):
+                tree = Path(tmp) / f"tree{i}" / "data"
+                shutil.copytree(history, tree, symlinks=True)
+                shutil.copytree(held, tree / "raw" / newest)
+                os.sync()
+                times.append(build(tree)[0])
+        rows.append((f"Add the newest seed delivery ({newest}) to the other five, Quarto", statistics.median(times), "", 0))
+    finally:
+        RENDERER = {"KERNCIJFERS_RENDERER": "preview"}
+    return rows
+
+
+def quarto_section(rows) -> str:
+    lines = [
+        QUARTO_START,
+        "## Quarto",
+        "",
+        "The same builds with Quarto rendering the site (`KERNCIJFERS_RENDERER=quarto`): the HTML pages",
+        "and the Word cijferbijlage. Measured by `make bench` (or `bench/run.py --quarto-only`, which",
+        "rewrites only this section).",
+        "",
+        f"- Date: {dt.date.today().isoformat()}",
+        "",
+        "| measurement | seconds | target | peak RSS (MiB) |",
+        "|---|---:|---|---:|",
+    ]
+    for name, seconds, target, peak in rows:
+        lines.append(f"| {name} | {seconds:.2f} | {target} | {peak / 1024:.0f} |" if peak else f"| {name} | {seconds:.2f} | {target} | |")
+    lines += [
+        "",
+        "- Quarto renders every page of the site from the executed notebooks; it never executes them.",
+        "  The report step runs again only when its inputs change (deliveries, code, `_quarto.yml`,",
+        "  `site/`, the renderer itself), so a build with nothing to do starts neither Quarto nor a kernel.",
+        "- Most of the render step is Quarto itself: deno starting, pandoc per page, and its HTML",
+        "  post-processing (this installation has no native deno-dom plugin, see",
+        "  `../shared/tools/quarto/README.md`, so that step is slower than with an official install).",
+        QUARTO_END,
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sizes", type=int, nargs="*", default=[10, 50, 200])
     parser.add_argument("--naive-size", type=int, default=50)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
+    parser.add_argument("--quarto-only", action="store_true", help="measure only the Quarto builds; rewrite only their section")
     args = parser.parse_args()
+    if args.quarto_only:
+        text = args.out.read_text(encoding="utf-8")
+        section = quarto_section(quarto_rows(args.repeats))
+        if QUARTO_START in text:
+            head, rest = text.split(QUARTO_START, 1)
+            text = head + section + rest.split(QUARTO_END, 1)[1].lstrip("\n")
+        else:
+            text = text.rstrip("\n") + "\n\n" + section
+        args.out.write_text(text, encoding="utf-8")
+        print(section)
+        return
     rows = []
     print("cold build, seed data …", flush=True)
     t_cold, peak = cold(seed_tree, args.repeats)
@@ -213,7 +311,8 @@ def main() -> None:
     peak = peak_by_size[large] / 1024
     targets.append((f"peak memory at {large} peildata < 1,5 GB", 3 * peak < 1536,
                     f"{peak:.0f} MiB for the largest process; the build process and both kernels together at most 3 × {peak:.0f} MiB"))
-    write_report(args.out, rows, targets)
+    quarto = quarto_section(quarto_rows(args.repeats)) if shutil.which("quarto") else ""
+    write_report(args.out, rows, targets, quarto)
     print(args.out.read_text())
 
 
@@ -222,12 +321,13 @@ def _s(seconds: float, digits: int = 2) -> str:
     return f"{seconds:.{digits}f} s".replace(".", ",")
 
 
-def write_report(path: Path, rows, targets) -> None:
+def write_report(path: Path, rows, targets, quarto: str = "") -> None:
     cpu = platform.processor() or platform.machine()
     lines = [
         "# Performance",
         "",
         "Written by `make bench` (`bench/run.py`); the figures are wall-clock medians on the machine below.",
+        "The builds render the Quarto-free preview; the section Quarto at the end renders with Quarto.",
         "",
         f"- Date: {dt.date.today().isoformat()}",
         f"- Machine: {platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}",
@@ -272,7 +372,8 @@ def write_report(path: Path, rows, targets) -> None:
         "- A no-op build reads and hashes the inputs and imports no heavy library; the command ends",
         "  without tearing down its imports.",
     ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = "\n".join(lines) + "\n"
+    path.write_text(text + ("\n" + quarto if quarto else ""), encoding="utf-8")
 
 
 if __name__ == "__main__":

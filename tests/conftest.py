@@ -35,3 +35,34 @@ def validator():
     from kerncijfers.pipeline import validator_for
 
     return validator_for(ROOT / "expectations")
+
+
+def require_quarto() -> str:
+    """Quarto's path; without it the tests of Quarto's output skip on a developer's machine and fail on CI."""
+    found = shutil.which("quarto")
+    if found:
+        return found
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail("Quarto is not on PATH: CI renders the report with it (.ci/run installs it with ../shared/tools/quarto/install)")
+    pytest.skip("Quarto is not installed: its HTML and Word output are not tested here (README, Quarto)")
+
+
+@pytest.fixture(scope="session")
+def quarto_reports(tmp_path_factory) -> Path:
+    """`reports/` as `make report` builds it with Quarto installed: rendered by real Quarto from data/."""
+    require_quarto()
+    from kerncijfers.report.render import render
+
+    out_dir = tmp_path_factory.mktemp("quarto-reports")
+    render(ROOT, out_dir=out_dir, say=lambda msg: None, quarto=True)
+    return out_dir
+
+
+@pytest.fixture(scope="session")
+def preview_reports(tmp_path_factory) -> Path:
+    """`reports/` as the Quarto-free preview builds it, from data/."""
+    from kerncijfers.report.render import render
+
+    out_dir = tmp_path_factory.mktemp("preview-reports")
+    render(ROOT, out_dir=out_dir, say=lambda msg: None, quarto=False)
+    return out_dir

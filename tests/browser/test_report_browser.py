@@ -7,7 +7,11 @@ Without Chromium these tests fail: they are the proof that the published page wo
 from __future__ import annotations
 
 import csv
+import functools
 import re
+import threading
+import urllib.parse
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -29,17 +33,33 @@ AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
 }
+#: What a reader's browser transfers: any page opened first, and each further page beyond what it holds.
+FIRST_PAGE_BYTES = 1_200_000
+FURTHER_PAGE_BYTES = 200_000
 LOCAL = re.compile(r"^(file:|data:|about:|https?://(127\.0\.0\.1|localhost)(:\d+)?/)")
 
 
-@pytest.fixture(scope="module")
-def site(repo_root: Path, tmp_path_factory) -> Path:
-    """reports/_site as `make report` builds it, from data/, in a temporary folder."""
-    from kerncijfers.report.render import render
+@pytest.fixture(scope="module", params=["preview", "quarto"])
+def site(request) -> Path:
+    """reports/_site as `make report` builds it from data/: the preview, and what real Quarto renders."""
+    return request.getfixturevalue(f"{request.param}_reports") / "_site"
 
-    out_dir = tmp_path_factory.mktemp("reports")
-    render(repo_root, out_dir=out_dir, say=lambda msg: None)
-    return out_dir / "_site"
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the name http.server gives it
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(site: Path):
+    """The site on a web server on this machine, as readers get it: Quarto's pages load their
+    scripts as ES modules, which browsers refuse from file:// (see README, Quarto)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -83,14 +103,14 @@ class Visit:
         self.context.close()
 
 
-def page_urls(site: Path) -> list[str]:
-    return [p.as_uri() for p in sorted(site.rglob("*.html")) if "exports" not in p.relative_to(site).parts]
+def page_urls(site: Path, base: str) -> list[str]:
+    return [base + p.relative_to(site).as_posix() for p in sorted(site.rglob("*.html")) if "exports" not in p.relative_to(site).parts]
 
 
 @pytest.fixture(scope="module")
-def visits(browser, site: Path):  # browser first: without Chromium, fail before rendering
+def visits(browser, site: Path, served: str):  # browser first: without Chromium, fail before rendering
     opened = {}
-    for url in page_urls(site):
+    for url in page_urls(site, served):
         opened[url] = Visit(browser, url)
     yield opened
     for v in opened.values():
@@ -115,7 +135,7 @@ def test_every_chart_has_drawn(visits, repo_root: Path):
     slug = load_briefs(repo_root / "data" / "briefs.yml")[-1].slug
     page = next(v.page for url, v in visits.items() if url.endswith(f"/{slug}/tabellen.html"))
     drawn = page.evaluate(
-        """() => [...document.querySelectorAll('[id^="fig-"]')].map(fig => {
+        """() => [...document.querySelectorAll('[id^="fig-"]:not(figcaption)')].map(fig => {
             const svg = fig.querySelector('svg');
             if (svg) {
                 const box = svg.getBoundingClientRect();
@@ -209,3 +229,98 @@ def test_screenshot_of_the_tables_page(visits, tmp_path_factory):
     path = tmp_path_factory.mktemp("screenshots") / "tabellen.png"
     v.page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 10_000
+
+
+def _transferred(site: Path, base: str, url: str) -> int:
+    """Bytes a request transfers: the size of the file it serves (uncompressed)."""
+    if not url.startswith(base):
+        return 0
+    path = site / urllib.parse.unquote(urllib.parse.urlparse(url).path).lstrip("/")
+    if path.is_dir():
+        path = path / "index.html"
+    return path.stat().st_size if path.is_file() else 0
+
+
+def _open(context, url: str) -> set[str]:
+    page = context.new_page()
+    requested: set[str] = set()
+    page.on("request", lambda r: requested.add(r.url.split("#")[0]))
+    page.goto(url, wait_until="load")
+    page.close()
+    return requested
+
+
+def test_pages_are_light_for_readers(browser, site: Path, served: str):
+    """Any page opened first transfers at most 1,2 MB; a further page at most 200 KB the browser does not hold."""
+    urls = page_urls(site, served)
+    for url in urls:
+        context = browser.new_context()
+        cold = sum(_transferred(site, served, u) for u in _open(context, url))
+        context.close()
+        assert cold <= FIRST_PAGE_BYTES, f"{url} transfers {cold:,} bytes when opened first"
+    context = browser.new_context()
+    held = _open(context, served + "index.html")
+    for url in urls:
+        requested = _open(context, url)
+        new = requested - held
+        size = sum(_transferred(site, served, u) for u in new)
+        assert size <= FURTHER_PAGE_BYTES, f"{url} transfers {size:,} new bytes: {sorted(new)}"
+        held |= requested
+    context.close()
+
+
+LAYOUT_CHECK = """() => {
+    // What a reader gets: Quarto has a second h1 for small screens, shown only where the first is hidden.
+    const out = {h1: [...document.querySelectorAll('h1')].filter(h => h.checkVisibility()).length, title: document.title, cut: [], overlaps: []};
+    const viewport = document.documentElement.clientWidth;
+    for (const table of document.querySelectorAll('main table')) {
+        let scroller = table.parentElement;
+        while (scroller && scroller !== document.body && !['auto', 'scroll'].includes(getComputedStyle(scroller).overflowX)) {
+            scroller = scroller.parentElement;
+        }
+        const box = table.getBoundingClientRect();
+        const scrolls = scroller && scroller !== document.body;
+        if (scrolls) {
+            // A wider table scrolls in a region a keyboard can reach and a reader can see.
+            if (scroller.scrollWidth > scroller.clientWidth + 1 && !(scroller.tabIndex >= 0 && scroller.getAttribute('role') === 'region')) {
+                out.cut.push(`${table.id || table.className}: scrolls in a region without focus or role`);
+            }
+            const edge = scroller.getBoundingClientRect();
+            if (edge.right > viewport + 1) out.cut.push(`${table.id || table.className}: its scrolling region runs off the page`);
+        } else if (box.right > viewport + 1 || box.left < -1) {
+            out.cut.push(`${table.id || table.className}: cut off at ${Math.round(box.right)} px of ${viewport}`);
+        }
+    }
+    for (const group of document.querySelectorAll('svg .role-axis-label')) {
+        // Vega hides a label that would overlap its neighbour with opacity 0; only the shown ones count.
+        const shown = [...group.querySelectorAll('text')].filter(t => t.closest('[opacity="0"]') === null && getComputedStyle(t).opacity !== '0');
+        const boxes = shown.map(t => t.getBoundingClientRect()).filter(b => b.width > 0);
+        for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i], b = boxes[j];
+            if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) {
+                out.overlaps.push(`${group.parentElement.closest('[id]')?.id}: labels ${i} and ${j}`);
+            }
+        }
+    }
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_pages_read_well_on_a_screen_and_a_phone(browser, site: Path, served: str, width: int):
+    """One h1, a title without repetition, no table cut off without a scroll region, chart labels apart."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
+    problems = []
+    for url in page_urls(site, served):
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        result = page.evaluate(LAYOUT_CHECK)
+        page.close()
+        parts = [p.strip() for p in re.split(r"[–·|]", result["title"])]
+        if result["h1"] != 1:
+            problems.append(f"{url}: {result['h1']} h1 elements")
+        if len(parts) != len(set(parts)):
+            problems.append(f"{url}: title repeats itself: {result['title']!r}")
+        problems += [f"{url}: {c}" for c in result["cut"] + result["overlaps"]]
+    context.close()
+    assert not problems, "\n".join(problems)

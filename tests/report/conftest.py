@@ -8,16 +8,9 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def rendered(repo_root: Path, tmp_path_factory) -> Path:
-    """`reports/` as `kerncijfers build` writes it, rendered from data/ into a temporary folder.
-
-    Executes the brief notebooks (one kernel) and builds the static site with nbconvert.
-    """
-    from kerncijfers.report.render import render
-
-    out_dir = tmp_path_factory.mktemp("reports")
-    render(repo_root, out_dir=out_dir, say=lambda msg: None, quarto=False)
-    return out_dir
+def rendered(preview_reports: Path) -> Path:
+    """`reports/` as `kerncijfers build` writes it without Quarto (the preview), from data/."""
+    return preview_reports
 
 
 @pytest.fixture(scope="session")

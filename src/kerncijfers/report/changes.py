@@ -23,6 +23,7 @@ from kerncijfers import formatting as fmt
 from kerncijfers.brief import Brief
 from kerncijfers.diff import CellChange, Row, TableComparison, compare, number, read_csv_text, show_change, show_value
 from kerncijfers.published import Check, check_published, inconsistencies
+from kerncijfers.report.markup import html_table
 from kerncijfers.report.tables import OWN_PEILDATA, limit_for
 from kerncijfers.rounding import to_hundreds
 from kerncijfers.schema import ELIP_COHORTEN, LENING_CATEGORIEEN, TABLES
@@ -398,15 +399,8 @@ def _id(*parts: str) -> str:
 
 
 def _table(caption: str, header: list[str], rows: list[list[str]], *, numeric: tuple[int, ...] = (), lang: dict[int, str] | None = None) -> list[str]:
-    """An accessible table: caption, column headers with scope, the first cell of a row as its header."""
-    out = ['<table class="kerncijfers-tabel">', f"  <caption>{_e(caption)}</caption>", "  <thead><tr>" + "".join(f'<th scope="col">{_e(h)}</th>' for h in header) + "</tr></thead>", "  <tbody>"]
-    for row in rows:
-        cells = [f'<th scope="row">{_e(row[0])}</th>']
-        for i, v in enumerate(row[1:], start=1):
-            attrs = (' class="getal"' if i in numeric else "") + (f' lang="{lang[i]}"' if lang and i in lang else "")
-            cells.append(f"<td{attrs}>{_e(v)}</td>")
-        out.append("    <tr>" + "".join(cells) + "</tr>")
-    return out + ["  </tbody>", "</table>"]
+    """An accessible table in its scroll region (markup.html_table), as one item of the page's lines."""
+    return [html_table(caption, header, rows, numeric=numeric, lang=lang, css_class="kerncijfers-tabel")]
 
 
 def _row_label(key: tuple[str, ...]) -> str:
@@ -415,15 +409,15 @@ def _row_label(key: tuple[str, ...]) -> str:
 
 def _changes_html(page: ChangesPage) -> str:
     lines = [
-        '<section class="ontwikkeling" lang="nl" aria-labelledby="ontwikkeling">',
-        '<h2 id="ontwikkeling">Ontwikkeling sinds de vorige peildatum</h2>',
+        # The page's h1 is its title; its sections are the h2s.
+        '<section class="ontwikkeling" lang="nl">',
         f"<p>{_e(page.brief.titel)} ({_e(page.brief.kamerstuk)}), per tabel: "
         "de levering die de brief gebruikt tegen de levering daarvoor. Grote en onwaarschijnlijke veranderingen zijn gemarkeerd "
         "volgens de drempels onderaan deze pagina.</p>",
     ]
     for t in page.tabellen:
         anchor = _id("ontwikkeling", t.table)
-        lines += [f'<section aria-labelledby="{anchor}">', f'<h3 id="{anchor}">{_e(t.titel)}</h3>']
+        lines += [f'<section aria-labelledby="{anchor}">', f'<h2 id="{anchor}">{_e(t.titel)}</h2>']
         if t.comparison is not None:
             c = t.comparison
             lines.append(
@@ -445,7 +439,7 @@ def _changes_html(page: ChangesPage) -> str:
             if rows:
                 lines += _row_table(f"{soort}: {t.titel}", t.comparison.key, rows)
         lines.append("</section>")
-    lines += [f'<section aria-labelledby="{_id("ontwikkeling", "drempels")}">', f'<h3 id="{_id("ontwikkeling", "drempels")}">Drempels voor markeringen</h3>']
+    lines += [f'<section aria-labelledby="{_id("ontwikkeling", "drempels")}">', f'<h2 id="{_id("ontwikkeling", "drempels")}">Drempels voor markeringen</h2>']
     lines += _table("Drempels voor grote en onwaarschijnlijke veranderingen (kerncijfers/thresholds.py)", ["Drempel", "Waarde", "Betekenis"], [list(d) for d in DREMPELS])
     lines += ["</section>", "</section>"]
     return "\n".join(lines) + "\n"
@@ -461,8 +455,7 @@ def _row_table(caption: str, key: tuple[str, ...], rows: tuple[Row, ...]) -> lis
 def _afwijkingen_html(page: AfwijkingenPage) -> str:
     n_ok = sum(len(cs) for _, cs in page.in_orde)
     lines = [
-        '<section class="afwijkingen" lang="nl" aria-labelledby="afwijkingen">',
-        '<h2 id="afwijkingen">Afwijkingen ten opzichte van de gepubliceerde brief</h2>',
+        '<section class="afwijkingen" lang="nl">',
         f"<p>De gedrukte brief ({_e(page.brief)}) is met dezelfde regels gecontroleerd als de leveringen: "
         f"{page.controles} controles, {len(page.afwijkingen)} afwijkingen, {n_ok} controles in orde.</p>",
     ]
@@ -476,7 +469,7 @@ def _afwijkingen_html(page: AfwijkingenPage) -> str:
         ["Cel", "Gedrukt", "Consistent", "Soort", "Regel", "Waarom"],
         rows,
     )
-    lines += [f'<section aria-labelledby="{_id("afwijkingen", "in-orde")}">', f'<h3 id="{_id("afwijkingen", "in-orde")}">Wat is gecontroleerd en klopt</h3>']
+    lines += [f'<section aria-labelledby="{_id("afwijkingen", "in-orde")}">', f'<h2 id="{_id("afwijkingen", "in-orde")}">Wat is gecontroleerd en klopt</h2>']
     for plaats, checks in page.in_orde:
         lines += _table(f"{plaats}: {len(checks)} controles in orde", ["Cel", "Gedrukt", "Regel"], [[c.cel, c.gedrukt, c.regel] for c in checks])
     lines += ["</section>", "</section>"]

@@ -361,7 +361,8 @@ def elip_chart(data: pd.DataFrame) -> Chart:
         alt.Chart(drawn, width=440, height=260)
         .mark_line(point=alt.OverlayMarkDef(filled=True, size=60), strokeWidth=2)
         .encode(
-            x=alt.X("cohort:O", title="Cohort", sort=cohorts, axis=alt.Axis(labelAngle=0)),
+            # "2022-2023" on two lines: on one it runs into the "2021" beside it.
+            x=alt.X("cohort:O", title="Cohort", sort=cohorts, axis=alt.Axis(labelAngle=0, labelExpr="split(datum.label, '-')")),
             y=alt.Y("aantal:Q", title="Aantal personen", axis=alt.Axis(format=",d")),
             color=alt.Color(
                 "peildatum_label:N", title="Peildatum", sort=peildata,

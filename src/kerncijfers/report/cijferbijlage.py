@@ -2,11 +2,13 @@
 
 Quarto renders it (site/brief/cijferbijlage.qmd, format docx) from one notebook cell whose
 output is the Markdown below. The tables travel as the same HTML the web pages show
-(markup.raw_html): Quarto reads an HTML table into a real Word table, grouped header
-included. Each table is a Quarto float (`::: {#tbl-...}`), so Word gets "Tabel 1: ..."
-captions; Tabel 2, thirteen columns wide, sits in a landscape section (`.landscape`) so
-no number is broken over lines. Charts go in as the exported PNG with a Dutch text
-alternative; the sentences of "Cijfers voor de tekst" follow with their source.
+(markup.raw_html): Quarto reads an HTML table into a real Word table, grouped header and
+caption ("Tabel 1: ...", as the letter numbers them) included. They are not Quarto floats:
+in Word Quarto puts each float inside a one-cell layout table, and a letter writer copies a
+table, not a table in a table. A table too wide for a portrait page (Tabel 2, thirteen
+columns) sits in a landscape section (`.landscape`), so no number is broken over lines.
+Charts go in as the exported PNG with a Dutch text alternative; the sentences of
+"Cijfers voor de tekst" follow with their source.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ class Markdown:
 
 def cijferbijlage(brief, tables: list, charts: list, sentences: list, exports: str = "exports") -> Markdown:
     """The body of the brief's Word file: Tabel 1-4 with their charts, then the sentences."""
-    from kerncijfers.report.site import letter_table, sentence_list
+    from kerncijfers.report.site import sentence_list
 
     charts_by_table = dict(zip((t.id for t in tables), charts))
     parts = [
@@ -51,12 +53,14 @@ def cijferbijlage(brief, tables: list, charts: list, sentences: list, exports: s
         "# Tabellen en grafieken",
         "",
     ]
+    figures = 0
     for table in tables:
         widths = column_widths(table)
-        block = [_table_float(table, letter_table(table).html, widths), "", table.source, ""]
+        block = [word_table(table, widths), "", table.source, ""]
         chart = charts_by_table.get(table.id)
         if chart is not None:
-            block += [_chart_figure(chart, exports), ""]
+            figures += 1
+            block += [_chart_figure(chart, figures, exports), ""]
         if sum(w * CHARACTER_CM + CELL_MARGIN_CM for w in widths) > PORTRAIT_TEXT_CM:
             block = ["::: {.landscape}", "", *block, ":::", ""]
         parts += block
@@ -76,24 +80,37 @@ def column_widths(table) -> list[int]:
     return widths
 
 
-def _table_float(table, table_html: str, widths: list[int]) -> str:
-    """A Quarto table float: the HTML table (its source line left out), captioned 'Tabel n: ...'.
+def word_table(table, widths: list[int]) -> str:
+    """The table's caption as a 'Table Caption' paragraph, then its HTML with column widths.
 
-    Word takes the column widths from `<col>` elements; without them pandoc gives every
-    column the same narrow width and numbers break over lines.
+    The caption is not the table's own: Quarto makes a captioned table a float, and in Word
+    it puts a float inside a one-cell layout table. Word takes the column widths from
+    `<col>` elements; without them pandoc gives every column the same narrow width and
+    numbers break over lines. The source line is written below the table as text.
     """
-    only_table = re.sub(r'\s*<p class="bron">.*?</p>', "", table_html, flags=re.S)
+    only_table = re.sub(r'\s*<p class="bron">.*?</p>', "", table.to_html(), flags=re.S)
     only_table = re.sub(r"\s*<colgroup[^>]*>\s*</colgroup>", "", only_table)
+    only_table = re.sub(r"\s*<caption>.*?</caption>", "", only_table, flags=re.S)
     total = sum(w + 2 for w in widths)
     cols = "".join(f'<col style="width: {100 * (w + 2) / total:.1f}%">' for w in widths)
     only_table = re.sub(r"(<table[^>]*>)", rf"\1<colgroup>{cols}</colgroup>", only_table, count=1)
-    caption = table.title.split(": ", 1)[-1]
-    return f"::: {{#tbl-{table.id.replace('_', '-')}}}\n\n{raw_html(only_table)}\n{caption}\n\n:::"
+    caption = f'::: {{custom-style="Table Caption"}}\n{_escape(table.title)}\n:::'
+    return f"{caption}\n\n{raw_html(only_table)}"
 
 
-def _chart_figure(chart, exports: str) -> str:
-    """The chart's PNG at its on-screen size, with its description as the text alternative."""
+def _escape(text: str) -> str:
+    """Text as Markdown shows it literally (a title may hold * or _)."""
+    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)
+
+
+def _chart_figure(chart, number: int, exports: str) -> str:
+    """The chart's PNG at its on-screen size with its description as the text alternative, then its caption.
+
+    Not a pandoc figure: that would take the caption as the text alternative. The escaped
+    space after the image keeps it an image in a paragraph of its own.
+    """
     width = re.search(r'<svg[^>]*\swidth="(\d+(?:\.\d+)?)"', chart.to_svg())
-    size = f' width="{min(float(width[1]) / CSS_PIXELS_PER_CM, MAX_CHART_CM):.1f}cm"' if width else ""
-    alt = chart.description.replace('"', "'")
-    return f'![{chart.title}]({exports}/{chart.id}.png){{#fig-{chart.id} fig-alt="{alt}"{size}}}'
+    size = f'{{width="{min(float(width[1]) / CSS_PIXELS_PER_CM, MAX_CHART_CM):.1f}cm"}}' if width else ""
+    image = f"![{_escape(chart.description)}]({exports}/{chart.id}.png){size}\\ "
+    caption = f'::: {{custom-style="Image Caption"}}\nFiguur {number}: {_escape(chart.title)}\n:::'
+    return f"{image}\n\n{caption}"

@@ -30,6 +30,7 @@ import yaml
 
 from kerncijfers import formatting
 from kerncijfers.brief import Brief
+from kerncijfers.report import markup
 from kerncijfers.report.markup import raw_html, unwrap_raw_html
 from kerncijfers.schema import TABLES
 
@@ -68,14 +69,15 @@ def letter_table(table) -> Display:
     markdown = table.to_markdown()
     if markdown.startswith(f"**{table.title}**"):
         markdown = markdown.split("\n", 2)[2]
-    return Display(without_caption, markdown)
+    # A region that scrolls sideways where the table is wider than the page, and takes focus to do so.
+    return Display(_scroll(without_caption, table.title), markdown)
 
 
 def chart_table(chart) -> Display:
     """The data table that stands in for a chart (charts.Chart), with a caption naming it."""
     caption = f"Gegevens bij de grafiek: {chart.title}"
     return Display(
-        _scroll(html_table(chart.table, caption), caption, "gegevens"),
+        markup.scroll_region(html_table(chart.table, caption, scroll=False), caption, "gegevens"),
         f"**{caption}**\n\n{markdown_table(chart.table)}",
     )
 
@@ -156,7 +158,7 @@ def validation_report(validated_dir: Path, up_to: dt.date | None = None) -> Disp
     summaries = {folder.name: json.loads((folder / "validatie.json").read_text(encoding="utf-8")) for folder in folders}
     caption = "Validatie per levering, de nieuwste eerst"
     overview = pd.DataFrame([_overview_row(p, summary) for p, summary in summaries.items()])
-    parts_html = [_scroll(html_table(overview, caption), caption)]
+    parts_html = [html_table(overview, caption)]
     parts_md = [f"**{caption}**", "", markdown_table(overview)]
     versions = sorted({str(s["great_expectations"]) for s in summaries.values() if s.get("great_expectations")})
     if versions:
@@ -201,7 +203,7 @@ def corrections(path: Path | None) -> Display:
     frame = frame[[c for c in labels if c in frame.columns]].rename(columns=labels)
     caption = "Correcties op de gedrukte brief"
     return Display(
-        _scroll(html_table(frame, caption, row_headers=False), caption),
+        html_table(frame, caption, row_headers=False),
         f"**{caption}**\n\n{markdown_table(frame)}",
     )
 
@@ -235,25 +237,11 @@ def deviations(published_folder: Path | None) -> Display:
 # --- small HTML/Markdown helpers -------------------------------------------------------
 
 
-def html_table(frame: pd.DataFrame, caption: str | None = None, *, row_headers: bool = True) -> str:
-    """A plain, accessible HTML table: scoped column headers, the first column as row headers.
-
-    Columns that hold numbers (digits, separators, %, €) are right-aligned, as in the letter.
-    """
+def html_table(frame: pd.DataFrame, caption: str | None = None, *, row_headers: bool = True, scroll: bool = True) -> str:
+    """A data frame as the pages show a table (markup.html_table): numbers right-aligned, in a scroll region."""
     cells = frame.astype(str)
-    numeric = {c: _is_numeric_column(cells[c]) for c in cells.columns}
-
-    def cls(column) -> str:
-        return ' class="getal"' if numeric[column] else ""
-
-    head = "".join(f'<th scope="col"{cls(c)}>{html.escape(str(c))}</th>' for c in cells.columns)
-    body = []
-    for row in cells.itertuples(index=False):
-        first = f'<th scope="row">{html.escape(row[0])}</th>' if row_headers else f"<td>{html.escape(row[0])}</td>"
-        rest = [f"<td{cls(c)}>{html.escape(v)}</td>" for c, v in zip(cells.columns[1:], row[1:])]
-        body.append("<tr>" + first + "".join(rest) + "</tr>")
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f'<table class="cijfers">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return markup.html_table(caption, [str(c) for c in cells.columns], [list(r) for r in cells.itertuples(index=False)],
+                             row_headers=row_headers, scroll=scroll)
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
@@ -263,23 +251,12 @@ def markdown_table(frame: pd.DataFrame) -> str:
     def line(values) -> str:
         return "| " + " | ".join(str(v).replace("|", "\\|").replace("\n", " ") for v in values) + " |"
 
-    align = ["---:" if _is_numeric_column(cells[c]) else "---" for c in cells.columns]
+    align = ["---:" if markup.is_numeric_column(cells[c]) else "---" for c in cells.columns]
     return "\n".join([line(cells.columns), "|" + "|".join(align) + "|", *(line(r) for r in cells.itertuples(index=False))]) + "\n"
 
 
 def _scroll(table_html: str, caption: str, cls: str = "brede-tabel") -> str:
-    """A wide table in a region that scrolls sideways on small screens and can take keyboard focus."""
-    return f'<div class="scroll {cls}" role="region" tabindex="0" aria-label="{html.escape(caption, quote=True)}">{table_html}</div>'
-
-
-def _is_number(value: str) -> bool:
-    stripped = re.sub(r"[€%.,\s\u00a0()]", "", value)
-    return stripped.lstrip("-").isdigit()
-
-
-def _is_numeric_column(values: pd.Series) -> bool:
-    """Numeric when every cell is a number (or a dash for 'no figure') and one at least is."""
-    return all(_is_number(v) or v in ("–", "-", "") for v in values) and any(_is_number(v) for v in values)
+    return markup.scroll_region(table_html, caption, cls)
 
 
 def _download_item(title: str, links: list[tuple[str, str]]) -> str:
@@ -353,14 +330,14 @@ def _delivery_summary(peildatum: str, summary: dict) -> tuple[str, str]:
             })
         frame = pd.DataFrame(rows)
         caption = f"Controles per tabel, levering {datum}"
-        h.append(_scroll(html_table(frame, caption), caption))
+        h.append(html_table(frame, caption))
         m += [f"**{caption}**", "", markdown_table(frame)]
     findings = summary.get("findings") or []
     if findings:
         labels = {"severity": "Ernst", "file": "Bestand", "row": "Rij", "column": "Kolom", "rule": "Regel", "value": "Waarde", "message": "Melding"}
         frame = pd.DataFrame([{labels[k]: "–" if f.get(k) is None else str(f.get(k)) for k in labels} for f in findings])
         caption = f"Bevindingen, levering {datum}"
-        h.append(_scroll(html_table(frame, caption, row_headers=False), caption))
+        h.append(html_table(frame, caption, row_headers=False))
         m += [f"**{caption}**", "", markdown_table(frame)]
     h.append("</section>")
     return "\n".join(h), "\n".join(m)
@@ -459,7 +436,7 @@ def project_pages(project: Path) -> tuple[Page, list[Section]]:
         pages = [page for page in (read_page(p, project) for p in sorted(folder.glob("*.qmd"))) if _is_web_page(page)]
         index = next(p for p in pages if p.source.name == "index.qmd")
         sections.append(Section(index, sorted((p for p in pages if p is not index), key=lambda p: (p.order, p.href))))
-    sections.sort(key=lambda s: str(s.index.meta.get("date", s.index.source.parent.name)), reverse=True)
+    sections.sort(key=lambda s: str(s.index.meta.get("datum", s.index.source.parent.name)), reverse=True)
     return home, sections
 
 
@@ -616,7 +593,7 @@ TEMPLATE = r"""{%- extends 'base/display_priority.j2' -%}
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ resources.kc.title | e }} · {{ resources.kc.site_title | e }}</title>
+<title>{{ resources.kc.title | e }}{% if resources.kc.title != resources.kc.site_title %} – {{ resources.kc.site_title | e }}{% endif %}</title>
 <link rel="stylesheet" href="{{ resources.kc.stylesheet }}">
 </head>
 <body>
@@ -657,9 +634,7 @@ TEMPLATE = r"""{%- extends 'base/display_priority.j2' -%}
 {%- elif kc.kind == 'tbl' %}
 <figure class="tabel" id="{{ kc.id }}">
 <figcaption id="{{ kc.id }}-titel">{{ kc.caption | e }}</figcaption>
-<div class="scroll" role="region" tabindex="0" aria-labelledby="{{ kc.id }}-titel">
 {{ super() }}
-</div>
 </figure>
 {%- else %}
 <div class="cel" id="{{ kc.id }}">
