@@ -71,10 +71,10 @@ def letter_table(table) -> Display:
 
 
 def chart_table(chart) -> Display:
-    """The data table that stands in for a chart (charts.Chart), with a caption naming it."""
+    """The data table that stands in for a chart (charts.Chart), with a caption naming it; each figure opens its provenance."""
     caption = f"Gegevens bij de grafiek: {chart.title}"
     return Display(
-        _scroll(html_table(chart.table, caption), caption, "gegevens"),
+        _scroll(html_table(chart.table, caption, provenance=chart.provenance, ids=f"grafiek-{chart.id}"), caption, "gegevens"),
         f"**{caption}**\n\n{markdown_table(chart.table)}",
     )
 
@@ -129,12 +129,19 @@ def downloads(tables: list, charts: list, folder: str = "exports") -> Display:
 
 
 def sentence_list(sentences: list) -> Display:
-    """The ready sentences (sentences.Sentence), each with its source table and peildatum."""
+    """The ready sentences (sentences.Sentence), each with its source table and peildatum, and its figures' provenance."""
+    from kerncijfers.provenance import figure_html
+
     items_html, items_md = [], []
     for s in sentences:
         bron = _sentence_source(s)
         body = _inline_markdown_html(s.text)
-        items_html.append(f'<li id="zin-{html.escape(s.id)}"><div class="zin">{body}</div><p class="bron">{html.escape(bron)}</p></li>')
+        herkomst = ""
+        if s.provenance:
+            # A <div>, not a <p>: each figure's popover is a <div>, which a paragraph cannot hold.
+            knoppen = " ".join(figure_html(f, f"zin-{s.id}-{i}", f.shown) for i, f in enumerate(s.provenance.values()))
+            herkomst = f'<div class="herkomst">Herkomst van de cijfers: {knoppen}</div>'
+        items_html.append(f'<li id="zin-{html.escape(s.id)}"><div class="zin">{body}</div><p class="bron">{html.escape(bron)}</p>{herkomst}</li>')
         items_md.append(f"{s.text}\n\n*{bron}*\n")
     return Display('<ol class="zinnen">' + "".join(items_html) + "</ol>", "\n".join(items_md))
 
@@ -234,11 +241,17 @@ def deviations(published_folder: Path | None) -> Display:
 # --- small HTML/Markdown helpers -------------------------------------------------------
 
 
-def html_table(frame: pd.DataFrame, caption: str | None = None, *, row_headers: bool = True) -> str:
+def html_table(
+    frame: pd.DataFrame, caption: str | None = None, *, row_headers: bool = True, provenance: dict | None = None, ids: str = ""
+) -> str:
     """A plain, accessible HTML table: scoped column headers, the first column as row headers.
 
     Columns that hold numbers (digits, separators, %, €) are right-aligned, as in the letter.
+    A cell with a record in `provenance` (by (row, column) position) opens it; `ids` prefixes its popover's id.
     """
+    from kerncijfers.provenance import figure_html
+
+    provenance = provenance or {}
     cells = frame.astype(str)
     numeric = {c: _is_numeric_column(cells[c]) for c in cells.columns}
 
@@ -247,9 +260,12 @@ def html_table(frame: pd.DataFrame, caption: str | None = None, *, row_headers: 
 
     head = "".join(f'<th scope="col"{cls(c)}>{html.escape(str(c))}</th>' for c in cells.columns)
     body = []
-    for row in cells.itertuples(index=False):
+    for r, row in enumerate(cells.itertuples(index=False)):
         first = f'<th scope="row">{html.escape(row[0])}</th>' if row_headers else f"<td>{html.escape(row[0])}</td>"
-        rest = [f"<td{cls(c)}>{html.escape(v)}</td>" for c, v in zip(cells.columns[1:], row[1:])]
+        rest = [
+            f"<td{cls(c)}>{figure_html(provenance.get((r, i)), f'{ids}-{r}-{i}', v)}</td>"
+            for i, (c, v) in enumerate(zip(cells.columns[1:], row[1:]), start=1)
+        ]
         body.append("<tr>" + first + "".join(rest) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return f'<table class="cijfers">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
