@@ -384,6 +384,28 @@ def read_csv(path: Path) -> list[Figure]:
     return out
 
 
+# --- finding a figure by name (kerncijfers explain) ------------------------------------------------
+
+
+def _normal(name: str) -> str:
+    """A name without case, spaces or punctuation, parts kept apart: "Tabel_2:2018:Totaal:Voldaan" -> "tabel2:2018:totaal:voldaan"."""
+    return ":".join("".join(ch for ch in part.lower() if ch.isalnum()) for part in name.split(":"))
+
+
+def find(figures: list[Figure], name: str) -> list[Figure]:
+    """The figures named `name` (a table cell may also be cited by a sentence: both are returned)."""
+    wanted = _normal(name)
+    return [f for f in figures if _normal(f.id) == wanted]
+
+
+def close_names(name: str, names: list[str], n: int = 3) -> list[str]:
+    """Up to `n` of `names` that look like `name`, closest first."""
+    import difflib
+
+    by_normal = {_normal(x): x for x in names}
+    return [by_normal[m] for m in difflib.get_close_matches(_normal(name), list(by_normal), n=n, cutoff=0.6)]
+
+
 # --- in Dutch: the record as text (CLI) and as a popover (site) ----------------------------------
 
 
