@@ -114,6 +114,11 @@ def ref(table: str, peildatum, column: str, **key) -> Ref:
 class Operation:
     compute: Callable[[dict, dict], str]  # input values by role, parameters -> the figure as shown
     words: Callable[[dict, dict], str]  # the same, in Dutch, for people
+    as_delivered: bool = False  # the figure is the delivered value, only formatted
+
+
+#: What an as-delivered operation says it does.
+ZOALS_GELEVERD = "zoals geleverd"
 
 
 def _number(text: str) -> int | Decimal:
@@ -159,11 +164,12 @@ def _gemiddelde(v: dict) -> str:
 
 
 OPERATIONS: dict[str, Operation] = {
-    "aantal": Operation(lambda v, p: _n(v["n"]), lambda v, p: f"{_n(v['n'])}, zoals geleverd"),
-    "bedrag": Operation(lambda v, p: fmt.bedrag(v["n"]), lambda v, p: f"{fmt.bedrag(v['n'])}, zoals geleverd"),
+    "aantal": Operation(lambda v, p: _n(v["n"]), lambda v, p: ZOALS_GELEVERD, as_delivered=True),
+    "bedrag": Operation(lambda v, p: fmt.bedrag(v["n"]), lambda v, p: ZOALS_GELEVERD, as_delivered=True),
     "aantal_en_procent": Operation(
         lambda v, p: (f"{_n(v['n'])} ({fmt.procent(v['pct'])})" if p.get("haakjes") else f"{_n(v['n'])} {fmt.procent(v['pct'])}"),
-        lambda v, p: f"{_n(v['n'])} en {fmt.procent(v['pct'])}, zoals geleverd",
+        lambda v, p: ZOALS_GELEVERD,
+        as_delivered=True,
     ),
     "honderdtallen": Operation(
         lambda v, p: _n(to_hundreds(v["n"])), lambda v, p: f"{_n(v['n'])} afgerond op honderdtallen"
@@ -200,9 +206,10 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "procent_woord": Operation(
         lambda v, p: _wording().procent_woord(Decimal(v["waarde"])),
-        lambda v, p: f"{fmt.decimaal(v['waarde'], max(0, -Decimal(v['waarde']).as_tuple().exponent))} procent, zoals geleverd",
+        lambda v, p: ZOALS_GELEVERD,
+        as_delivered=True,
     ),
-    "procent": Operation(lambda v, p: fmt.procent(Decimal(v["pct"])), lambda v, p: f"{fmt.procent(Decimal(v['pct']))}, zoals geleverd"),
+    "procent": Operation(lambda v, p: fmt.procent(Decimal(v["pct"])), lambda v, p: ZOALS_GELEVERD, as_delivered=True),
     "afgerond": Operation(
         lambda v, p: _wording().afgerond(v["n"], p["woord"], p["stap"]),
         lambda v, p: f"{_n(v['n'])} {_RICHTING.get(p['woord'], 'half naar boven')} afgerond op {_stap(p['stap'])}: '{p['woord']}'",
@@ -430,10 +437,11 @@ def _locations(figure: Figure) -> str:
 def record_nl(figure: Figure) -> tuple[str, str]:
     """The record in Dutch, as the site and the CLI show it: what it is computed from, and where that is.
 
-    ('12.212 68% = 12.212 en 68%, zoals geleverd',
+    ('12.212 68%: zoals geleverd',
      'data/raw/2023-10-01/wi2013_cohorten.csv rij 17, kolommen voldaan en voldaan_pct; gecontroleerd op 11 regels')
     """
-    return f"{figure.shown} = {figure.computation}", f"{_locations(figure)}; gecontroleerd op {len(figure.rules)} regels"
+    link = ": " if OPERATIONS[figure.operation].as_delivered else " = "
+    return f"{figure.shown}{link}{figure.computation}", f"{_locations(figure)}; gecontroleerd op {len(figure.rules)} regels"
 
 
 def explain(figure: Figure) -> str:

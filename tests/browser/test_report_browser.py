@@ -209,3 +209,24 @@ def test_screenshot_of_the_tables_page(visits, tmp_path_factory):
     path = tmp_path_factory.mktemp("screenshots") / "tabellen.png"
     v.page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 10_000
+
+
+def test_a_figures_provenance_opens_with_the_keyboard(visits):
+    """Tabel 2 and a sentence: the figure is a button (in the tab order); Enter opens its record (a popover, no script), Escape closes it."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    for suffix, target, record in (
+        ("/tabellen.html", "tabel_2-5-2", "data/raw/2023-10-01/wi2013_cohorten.csv rij 17, kolommen voldaan en voldaan_pct"),
+        ("/tekst.html", "zin-leningen_toegekend-0", "ruim 138.000 = 138.610 naar beneden afgerond op duizendtallen"),
+    ):
+        page = next(v.page for url, v in visits.items() if url.endswith(suffix))
+        button = page.locator(f'button[popovertarget="{target}"]')
+        assert button.get_attribute("aria-label").startswith("Herkomst van ")
+        button.focus()
+        page.keyboard.press("Enter")
+        assert page.evaluate(f"document.getElementById('{target}').matches(':popover-open')"), target
+        assert record in page.inner_text(f"#{target}")
+        results = Axe().run(page, options=AXE_OPTIONS)  # with the record open, too
+        assert not results.violations_count, results.generate_report()
+        page.keyboard.press("Escape")
+        assert not page.evaluate(f"document.getElementById('{target}').matches(':popover-open')"), target

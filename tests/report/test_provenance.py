@@ -74,7 +74,7 @@ def test_the_letters_examples(figures):
     assert "voldaan-totaal-is-som-doelgroepen" in voldaan.inputs[0][1].rules
     assert "voldaan-pct-largest-remainder" in voldaan.inputs[1][1].rules
     assert provenance.record_nl(voldaan) == (
-        "12.212 68% = 12.212 en 68%, zoals geleverd",
+        "12.212 68%: zoals geleverd",
         "data/raw/2023-10-01/wi2013_cohorten.csv rij 17, kolommen voldaan en voldaan_pct; gecontroleerd op 11 regels",
     )
     ruim = by_id["leningen_toegekend", "leningen_toegekend_afgerond"]
@@ -121,7 +121,7 @@ def test_the_site_opens_each_record_without_script(brief, validated: Path, repo_
     assert "<script" not in page
     assert (
         '<button type="button" popovertarget="tabel_2-5-2" aria-label="Herkomst van 12.212 68%">12.212 68%</button>'
-        '<div popover id="tabel_2-5-2"><p>12.212 68% = 12.212 en 68%, zoals geleverd</p>'
+        '<div popover id="tabel_2-5-2"><p>12.212 68%: zoals geleverd</p>'
         "<p>data/raw/2023-10-01/wi2013_cohorten.csv rij 17, kolommen voldaan en voldaan_pct; gecontroleerd op 11 regels</p></div>"
     ) in page
 
@@ -156,7 +156,7 @@ def test_explain_a_table_cell_and_a_sentence_figure(repo_root: Path, exports: Pa
     assert cell.returncode == 0, cell.stderr
     assert cell.stdout.splitlines()[:3] == [
         "tabel_2:2018:Totaal:Voldaan (tabel_2)",
-        "12.212 68% = 12.212 en 68%, zoals geleverd",
+        "12.212 68%: zoals geleverd",
         "data/raw/2023-10-01/wi2013_cohorten.csv rij 17, kolommen voldaan en voldaan_pct; gecontroleerd op 11 regels",
     ]
     assert "  n: data/raw/2023-10-01/wi2013_cohorten.csv rij 17, kolom voldaan = 12212" in cell.stdout
