@@ -227,6 +227,11 @@ def recompute(operation: str, parameters: dict, values: dict) -> str:
 # --- the ledger: resolves inputs to delivered cells and records each figure ------------------------
 
 
+#: Raw files read by any ledger, by file (device, inode, size, mtime): their SHA-256 and parsed frame.
+#: Tables, charts and sentences each have a ledger; a report reads each delivered file once.
+_RAW_CACHE: dict[tuple[int, int, int, int], tuple[str, object]] = {}
+
+
 class Ledger:
     """Records the figures of one brief, reading `validatie.json` and the raw files once each."""
 
@@ -235,6 +240,7 @@ class Ledger:
         self._summaries: dict[str, dict] = {}
         self._files: dict[tuple[str, str], tuple[dict, object]] = {}
         self._cells: dict[Ref, Cell] = {}
+        self._rows: dict[tuple, dict[tuple, list[int]]] = {}
 
     def figure(self, id: str, place: str, shown: str, operation: str, inputs: dict[str, Ref], **parameters) -> Figure:
         """Record one figure; refuses one whose computation, applied to the delivered cells, is not `shown`."""
@@ -256,17 +262,20 @@ class Ledger:
 
     def _resolve(self, r: Ref) -> Cell:
         entry, frame = self._delivered(r.table, r.peildatum)
-        mask = None
-        for name, value in r.key:
-            hit = frame[name].astype(object) == value
-            mask = hit if mask is None else mask & hit
-        rows = list(frame.index[mask.to_numpy(dtype=bool)]) if mask is not None else []
-        where = ", ".join(f"{k}={v}" for k, v in r.key)
+        names = tuple(name for name, _ in r.key)
+        if (r.table, r.peildatum, names) not in self._rows:
+            # Row numbers by key, built once per file and key: a pandas mask per cell costs a millisecond.
+            keys = zip(*(frame[name].to_numpy(dtype=object, na_value=None) for name in names))
+            by_key: dict[tuple, list[int]] = {}
+            for key, row in zip(keys, frame.index):
+                by_key.setdefault(key, []).append(int(row))
+            self._rows[r.table, r.peildatum, names] = by_key
+        rows = self._rows[r.table, r.peildatum, names].get(tuple(value for _, value in r.key), [])
         if len(rows) != 1:
+            where = ", ".join(f"{k}={v}" for k, v in r.key)
             raise ProvenanceError(f"{entry['file']}: expected one row with {where}, found {len(rows)}")
-        row = int(rows[0])
-        value = frame.at[row, r.column]
-        return Cell(r.table, r.peildatum, entry["file"], entry["sha256"], row, r.column, _text(value), self._passed(r, row))
+        value = frame.at[rows[0], r.column]
+        return Cell(r.table, r.peildatum, entry["file"], entry["sha256"], rows[0], r.column, _text(value), self._passed(r, rows[0]))
 
     def _summary(self, peildatum: str) -> dict:
         if peildatum not in self._summaries:
@@ -282,13 +291,17 @@ class Ledger:
 
             entry = self._summary(peildatum)["tables"][table]
             path = self.raw_dir / peildatum / Path(entry["file"]).name
-            actual = sha256(path)
+            stat = path.stat()
+            key = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            if key not in _RAW_CACHE:
+                _RAW_CACHE[key] = (sha256(path), read_table(path, TABLES[table], shown=entry["file"]))
+            actual, frame = _RAW_CACHE[key]
             if actual != entry.get("sha256"):
                 raise ProvenanceError(
                     f"{entry['file']}: sha256 {actual[:12]}… differs from {str(entry.get('sha256'))[:12]}… in "
                     f"validatie.json: the raw file changed after it was validated. Run `kerncijfers build`."
                 )
-            self._files[table, peildatum] = (entry, read_table(path, TABLES[table], shown=entry["file"]))
+            self._files[table, peildatum] = (entry, frame)
         return self._files[table, peildatum]
 
     def _passed(self, r: Ref, row: int) -> tuple[str, ...]:

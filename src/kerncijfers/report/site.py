@@ -74,7 +74,7 @@ def chart_table(chart) -> Display:
     """The data table that stands in for a chart (charts.Chart), with a caption naming it; each figure opens its provenance."""
     caption = f"Gegevens bij de grafiek: {chart.title}"
     return Display(
-        _scroll(html_table(chart.table, caption, provenance=chart.provenance, ids=f"grafiek-{chart.id}"), caption, "gegevens"),
+        _scroll(html_table(chart.table, caption, provenance=chart.provenance, ids=f"g-{chart.id}"), caption, "gegevens"),
         f"**{caption}**\n\n{markdown_table(chart.table)}",
     )
 
@@ -115,7 +115,7 @@ def sources(validated_dir: Path, brief: Brief) -> Display:
 
 
 def downloads(tables: list, charts: list, folder: str = "exports") -> Display:
-    """Links to every export: tidy CSV and XLSX per table, Vega-Lite, SVG and PNG per chart."""
+    """Links to every export: tidy CSV and XLSX per table, Vega-Lite, SVG and PNG per chart, and provenance.csv."""
     lines_html, lines_md = [], []
     for t in tables:
         links = [(f"{folder}/{t.id}.{ext}", label) for ext, label in (("xlsx", "Excel"), ("csv", "CSV (tidy)"), ("md", "Markdown"))]
@@ -125,6 +125,12 @@ def downloads(tables: list, charts: list, folder: str = "exports") -> Display:
         links = [(f"{folder}/{c.id}.{ext}", label) for ext, label in (("svg", "SVG"), ("png", "PNG"), ("vl.json", "Vega-Lite"))]
         lines_html.append(_download_item(f"Grafiek: {c.title}", links))
         lines_md.append(f"- Grafiek: {c.title}: " + ", ".join(f"[{label}]({href})" for href, label in links))
+    if any(t.provenance for t in tables):  # provenance.csv is written with the tables' provenance (render.write_exports)
+        from kerncijfers.provenance import EXPORT
+
+        title, links = "Herkomst van elk cijfer: geleverd bestand, rij, kolom, berekening en regels", [(f"{folder}/{EXPORT}", "CSV")]
+        lines_html.append(_download_item(title, links))
+        lines_md.append(f"- {title}: [CSV]({folder}/{EXPORT})")
     return Display('<ul class="downloads">' + "".join(lines_html) + "</ul>", "\n".join(lines_md) + "\n")
 
 
