@@ -72,7 +72,7 @@ class Figure:
     """A published figure: as shown, the operation that makes it, and its input cells by role."""
 
     id: str
-    place: str  # tabel_2, grafiek:pip, or the id of the sentence
+    place: str  # tabel_2, grafiek_pip (a chart's data table), or the id of the sentence
     shown: str
     operation: str
     parameters: tuple[tuple[str, object], ...]
@@ -98,12 +98,13 @@ class Ref:
     """An input as the figure code knows it: the validated row (`key`) and column of a delivery."""
 
     table: str
-    peildatum: str | dt.date
+    peildatum: str  # ISO date
     column: str
     key: tuple[tuple[str, object], ...]
 
 
-def ref(table: str, peildatum, column: str, **key) -> Ref:
+def ref(table: str, peildatum: dt.date | str, column: str, **key) -> Ref:
+    """The cell in `column` of the row of `table`'s delivery on `peildatum` whose columns equal `key`."""
     return Ref(table, peildatum.isoformat() if isinstance(peildatum, dt.date) else str(peildatum), column, tuple(key.items()))
 
 
