@@ -286,7 +286,9 @@ def _wi2021_inburgeraars(sources: _Sources) -> Built:
         "wi2021_gezinsmigranten": n["gezinsmigrant"],
         "wi2021_overige_migranten": n["overig"],
     }
-    for figure, doelgroep in zip(figures, DOELGROEPEN_WI2021):
+    doelgroepen = {"wi2021_inburgeraars": "totaal", "wi2021_asielstatushouders": "asielstatushouder",
+                   "wi2021_gezinsmigranten": "gezinsmigrant", "wi2021_overige_migranten": "overig"}
+    for figure, doelgroep in doelgroepen.items():
         sources.note(figure, figures[figure], "honderdtallen", n=_w21_ref(peildatum, "inburgeringsplichtigen", doelgroep))
     return text, peildatum, figures
 
@@ -311,11 +313,11 @@ def _pip_aandeel(sources: _Sources) -> Built:
         f"Per {fmt.datum(nu)} had {fmt.procent(pct_nu)} van de inburgeraars een vastgesteld PIP, "
         f"tegen {procent_woord(pct_toen)} op {fmt.datum(toen)}."
     )
-    figures = {f"pip_pct_{maand(nu)}": fmt.procent(pct_nu), f"pip_pct_{maand(toen)}": procent_woord(pct_toen)}
-    for (figure, shown), p, vorm in zip(figures.items(), (nu, toen), ("procent", "woord")):
-        sources.note(figure, shown, "aandeel_honderdtallen", teller=_w21_ref(p, "pip_vastgesteld", "totaal"),
+    # Two peildata in one month share an id; the later entry wins, in `figures` and in the provenance alike.
+    for p, shown, vorm in ((nu, fmt.procent(pct_nu), "procent"), (toen, procent_woord(pct_toen), "woord")):
+        sources.note(f"pip_pct_{maand(p)}", shown, "aandeel_honderdtallen", teller=_w21_ref(p, "pip_vastgesteld", "totaal"),
                      noemer=_w21_ref(p, "inburgeringsplichtigen", "totaal"), _vorm=vorm)
-    return text, nu, figures
+    return text, nu, {f"pip_pct_{maand(nu)}": fmt.procent(pct_nu), f"pip_pct_{maand(toen)}": procent_woord(pct_toen)}
 
 
 @_zin("pip_aantal", W21, "Het aantal inburgeraars met een vastgesteld PIP")
@@ -326,10 +328,9 @@ def _pip_aantal(sources: _Sources) -> Built:
         f"Per {fmt.datum(nu)} hadden {fmt.aantal(pip_nu)} inburgeraars een vastgesteld PIP, "
         f"tegen {fmt.aantal(pip_toen)} per {fmt.datum(toen)}."
     )
-    figures = {f"pip_aantal_{maand(nu)}": fmt.aantal(pip_nu), f"pip_aantal_{maand(toen)}": fmt.aantal(pip_toen)}
-    for (figure, shown), p in zip(figures.items(), (nu, toen)):
-        sources.note(figure, shown, "honderdtallen", n=_w21_ref(p, "pip_vastgesteld", "totaal"))
-    return text, nu, figures
+    for p, n in ((nu, pip_nu), (toen, pip_toen)):
+        sources.note(f"pip_aantal_{maand(p)}", fmt.aantal(n), "honderdtallen", n=_w21_ref(p, "pip_vastgesteld", "totaal"))
+    return text, nu, {f"pip_aantal_{maand(nu)}": fmt.aantal(pip_nu), f"pip_aantal_{maand(toen)}": fmt.aantal(pip_toen)}
 
 
 @_zin("aanbod_vorige_peildatum", f"{W21}, overige_cijfers", "Het aanbod aan asielstatushouders met een PIP op de vorige peildatum")
@@ -596,8 +597,8 @@ def _elip(sources: _Sources) -> Built:
         f"tegen {fmt.aantal(vorig)} op {fmt.datum(toen)}."
     )
     figures = {f"{TABLE_REF_PREFIX}3:{p.strftime('%d-%m-%Y')}:Totaal": fmt.aantal(n) for p, n in ((toen, vorig), (nu, laatst))}
-    for (figure, shown), p in zip(figures.items(), (toen, nu)):
-        sources.note(figure, shown, "aantal", n=ref("elip", p, "aantal", cohort="totaal"))
+    for p, n in ((toen, vorig), (nu, laatst)):
+        sources.note(f"{TABLE_REF_PREFIX}3:{p.strftime('%d-%m-%Y')}:Totaal", fmt.aantal(n), "aantal", n=ref("elip", p, "aantal", cohort="totaal"))
     return text, nu, figures
 
 
