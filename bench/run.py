@@ -372,8 +372,17 @@ def write_report(path: Path, rows, targets, quarto: str = "") -> None:
         "- A no-op build reads and hashes the inputs and imports no heavy library; the command ends",
         "  without tearing down its imports.",
     ]
-    text = "\n".join(lines) + "\n"
-    path.write_text(text + ("\n" + quarto if quarto else ""), encoding="utf-8")
+    # Sections below KEEP_MARKER are measured by hand (the page weight of the provenance); keep them.
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if quarto:
+        lines += ["", quarto.rstrip("\n")]
+    if KEEP_MARKER in old:
+        lines += ["", old[old.index(KEEP_MARKER):].rstrip("\n")]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+#: docs/performance.md keeps what follows this line when `make bench` rewrites the file.
+KEEP_MARKER = "<!-- make bench keeps the sections below this line -->"
 
 
 if __name__ == "__main__":

@@ -247,6 +247,48 @@ def contract(check: bool = typer.Option(False, "--check", help="Only check that 
     console.print(f"wrote {path.relative_to(layout.root)}")
 
 
+@app.command()
+def explain(
+    brief: str = typer.Argument(..., help="The brief's slug in briefs.yml, e.g. 2023-12."),
+    figure: str = typer.Argument(..., help="A table cell (tabel_2:2018:Totaal:Voldaan) or a sentence figure (leningen_toegekend_afgerond)."),
+    data_dir: Optional[Path] = DataDir,
+    out_dir: Optional[Path] = OutDir,
+) -> None:
+    """Where a published figure comes from: its computation, the delivered cells, the rules they passed.
+
+    Reads reports/<brief>/exports/provenance.csv, written by `kerncijfers build`. Names are matched
+    without regard to case, spaces or punctuation. Exits 2 for an unknown brief or figure.
+    """
+    from kerncijfers.brief import load_briefs
+    from kerncijfers.provenance import EXPORT, close_names, find, read_csv
+    from kerncijfers.provenance import explain as explain_figure
+
+    layout = _layout(data_dir, out_dir)
+    slugs = [b.slug for b in load_briefs(layout.briefs)]
+    if brief not in slugs:
+        _say(f"No brief {brief!r} in {layout.briefs.name}{_did_you_mean(close_names(brief, slugs)) or '.'} Known: {', '.join(slugs)}.", "red")
+        raise typer.Exit(2)
+    path = layout.out_dir / brief / "exports" / EXPORT
+    if not path.exists():
+        _say(f"No provenance for brief {brief}: {path} is missing. Run `kerncijfers build` first.", "red")
+        raise typer.Exit(2)
+    figures = read_csv(path)
+    found = find(figures, figure)
+    if not found:
+        names = sorted({f.id for f in figures})
+        hint = _did_you_mean(close_names(figure, names)) or " (name a table cell as tabel_2:2018:Totaal:Voldaan, a sentence figure by its id; see the column figure of provenance.csv)"
+        _say(f"No figure {figure!r} in brief {brief}{hint}" + ("" if hint.endswith("?") else "."), "red")
+        raise typer.Exit(2)
+    console.print("\n\n".join(explain_figure(f) for f in found), markup=False)
+
+
+def _did_you_mean(names: list[str]) -> str:
+    if not names:
+        return ""
+    quoted = [repr(n) for n in names]
+    return "; did you mean " + (f"{', '.join(quoted[:-1])} or {quoted[-1]}" if len(quoted) > 1 else quoted[0]) + "?"
+
+
 def main() -> None:  # pragma: no cover - the `kerncijfers` command and `python -m kerncijfers`
     """Run the command, then end the process at once.
 

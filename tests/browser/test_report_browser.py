@@ -324,3 +324,24 @@ def test_pages_read_well_on_a_screen_and_a_phone(browser, site: Path, served: st
         problems += [f"{url}: {c}" for c in result["cut"] + result["overlaps"]]
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_a_figures_provenance_opens_with_the_keyboard(visits):
+    """Tabel 2 and a sentence: the figure is a button (in the tab order); Enter opens its record (a popover, no script), Escape closes it."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    for suffix, target, record in (
+        ("/tabellen.html", "tabel_2-5-2", "data/raw/2023-10-01/wi2013_cohorten.csv rij 17, kolommen voldaan en voldaan_pct"),
+        ("/tekst.html", "zin-leningen_toegekend-0", "ruim 138.000 = 138.610 naar beneden afgerond op duizendtallen"),
+    ):
+        page = next(v.page for url, v in visits.items() if url.endswith(suffix))
+        button = page.locator(f'button[popovertarget="{target}"]')
+        assert button.get_attribute("aria-label").startswith("Herkomst van ")
+        button.focus()
+        page.keyboard.press("Enter")
+        assert page.evaluate(f"document.getElementById('{target}').matches(':popover-open')"), target
+        assert record in page.inner_text(f"#{target}")
+        results = Axe().run(page, options=AXE_OPTIONS)  # with the record open, too
+        assert not results.violations_count, results.generate_report()
+        page.keyboard.press("Escape")
+        assert not page.evaluate(f"document.getElementById('{target}').matches(':popover-open')"), target

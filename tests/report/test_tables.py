@@ -155,11 +155,11 @@ def test_html_is_accessible(tables):
     t2 = tables["tabel_2"].to_html()
     assert "<caption>Tabel 2: Slagingspercentages inburgeringsplichtigen per cohort</caption>" in t2
     assert t2.count('scope="colgroup"') == 3 and t2.count("<colgroup") == 4
-    assert t2.count('<th scope="col">') == 12 and t2.count('<th scope="row">') == 11
+    assert t2.count('<th scope="col" class="getal">') == 12 and t2.count('<th scope="row">') == 11
     assert '<th scope="colgroup" colspan="4">Gezin &amp; Overig</th>' in t2
     assert "<thead>" in t2 and "<tbody>" in t2 and "style=" not in t2
     t1 = tables["tabel_1"].to_html()
-    assert '<th scope="row">Vastgestelde PIP&#x27;s</th><td>15.600 (43%)</td><td>26.000 (50%)</td>' in t1
+    assert '<th scope="row">Vastgestelde PIP&#x27;s</th><td class="getal">15.600 (43%)</td><td class="getal">26.000 (50%)</td>' in t1
 
 
 def test_markdown_has_title_above_and_source_below(tables):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import altair as alt
@@ -20,6 +20,7 @@ import vl_convert as vlc
 
 from kerncijfers import formatting
 from kerncijfers.brief import Brief
+from kerncijfers.provenance import Figure, Ledger, Recorder, cell_id, ref
 from kerncijfers.report.markup import raw_html
 from kerncijfers.report.tables import ELIP_PEILDATA_IN_TABEL_3, TABEL_2_GROEPEN, TABEL_2_STATUSSEN, TABEL_4_RIJEN, limit_for
 from kerncijfers.rounding import share_half_up, to_hundreds
@@ -73,6 +74,8 @@ class Chart:
     data: pd.DataFrame
     #: The same figures formatted as the letter prints them, one string per cell.
     table: pd.DataFrame
+    #: The provenance of each figure in `table`, by (row, column) position; empty without a ledger.
+    provenance: dict[tuple[int, int], Figure] = field(default_factory=dict, compare=False)
 
     def spec(self) -> dict:
         """The Vega-Lite spec with the Dutch locale in its config."""
@@ -109,14 +112,18 @@ class Chart:
         }
 
 
-def letter_charts(validated_dir: Path, brief: Brief) -> list[Chart]:
-    """The brief's charts, from the deliveries each table's limit allows (see tables.limit_for)."""
+def letter_charts(validated_dir: Path, brief: Brief, raw_dir: Path | None = None) -> list[Chart]:
+    """The brief's charts, from the deliveries each table's limit allows (see tables.limit_for).
+
+    With `raw_dir`, every figure of a chart's data table carries its provenance.
+    """
     validated_dir = Path(validated_dir)
+    ledger = Ledger(validated_dir, raw_dir) if raw_dir is not None else None
     return [
-        pip_chart(pip_aandeel(newest_first(validated_dir, "wi2021_kerncijfers", limit_for(brief, "wi2021_kerncijfers")), last=PIP_PEILDATA_IN_CHART)),
-        wi2013_status_chart(wi2013_status(_latest(validated_dir, "wi2013_cohorten", brief))),
-        elip_chart(elip_per_cohort(_history(validated_dir, "elip", brief, last=ELIP_PEILDATA_IN_TABEL_3))),
-        leningen_chart(leningen(_latest(validated_dir, "wi2013_leningen", brief))),
+        pip_chart(pip_aandeel(newest_first(validated_dir, "wi2021_kerncijfers", limit_for(brief, "wi2021_kerncijfers")), last=PIP_PEILDATA_IN_CHART), ledger),
+        wi2013_status_chart(wi2013_status(cohorten := _latest(validated_dir, "wi2013_cohorten", brief)), ledger, cohorten["peildatum"].iloc[0]),
+        elip_chart(elip_per_cohort(_history(validated_dir, "elip", brief, last=ELIP_PEILDATA_IN_TABEL_3)), ledger),
+        leningen_chart(leningen(_latest(validated_dir, "wi2013_leningen", brief)), ledger),
     ]
 
 
@@ -235,7 +242,12 @@ def leningen(frame: pd.DataFrame) -> pd.DataFrame:
 # --- charts ----------------------------------------------------------------------------
 
 
-def pip_chart(data: pd.DataFrame) -> Chart:
+def _chart(id: str, title: str, description: str, chart, tidy: pd.DataFrame, table: pd.DataFrame, recorder: Recorder, positions: list) -> Chart:
+    """The Chart, with each recorded figure at its cell of the data table (in the order they were recorded)."""
+    return Chart(id, title, description, chart, tidy, table, dict(zip(positions, recorder.figures, strict=True)) if recorder else {})
+
+
+def pip_chart(data: pd.DataFrame, ledger: Ledger | None = None) -> Chart:
     """Bars: the PIP share per peildatum."""
     data = data.assign(
         peildatum_label=[formatting.datum(_date(p)) for p in data["peildatum"]],
@@ -272,11 +284,25 @@ def pip_chart(data: pd.DataFrame) -> Chart:
         }
     )
     tidy = data[["peildatum", "inburgeringsplichtigen", "pip_vastgesteld", "aandeel_pct"]]
-    return Chart("pip", title, description, chart, tidy, table)
+    recorder, positions = Recorder(ledger, "grafiek_pip"), []
+    if recorder:
+        for r, (peildatum, label) in enumerate(zip(data["peildatum"], table["Peildatum"])):
+            w21 = {i: ref("wi2021_kerncijfers", str(peildatum)[:10], "aantal", indicator=i, doelgroep="totaal") for i in ("inburgeringsplichtigen", "pip_vastgesteld")}
+            for c, column in enumerate(table.columns[1:], start=1):
+                if column == "Aandeel":
+                    operation, inputs = "aandeel_honderdtallen", {"teller": w21["pip_vastgesteld"], "noemer": w21["inburgeringsplichtigen"]}
+                else:
+                    operation, inputs = "honderdtallen", {"n": w21["pip_vastgesteld" if column == "Vastgestelde PIP's" else "inburgeringsplichtigen"]}
+                recorder.add(cell_id("grafiek_pip", label, column), table.iat[r, c], operation, inputs)
+                positions.append((r, c))
+    return _chart("pip", title, description, chart, tidy, table, recorder, positions)
 
 
-def wi2013_status_chart(data: pd.DataFrame) -> Chart:
-    """Stacked bars per cohort, one panel per doelgroep: voldaan, ontheven, nog plichtig."""
+def wi2013_status_chart(data: pd.DataFrame, ledger: Ledger | None = None, peildatum=None) -> Chart:
+    """Stacked bars per cohort, one panel per doelgroep: voldaan, ontheven, nog plichtig.
+
+    `peildatum` is the delivery's, for the provenance of the data table (with `ledger`).
+    """
     data = data.assign(
         doelgroep_label=data["doelgroep"].map(DOELGROEP_LABELS),
         status_label=data["status"].map(STATUS_LABELS),
@@ -329,6 +355,7 @@ def wi2013_status_chart(data: pd.DataFrame) -> Chart:
     wide = data.pivot_table(index=["cohort", "doelgroep"], columns="status", values=["aantal", "pct"], aggfunc="first")
     totals = data.groupby(["cohort", "doelgroep"])["totaal"].first()
     rows = []
+    recorder, positions = Recorder(ledger, "grafiek_wi2013-status"), []
     for cohort in cohorts:
         for doelgroep in DOELGROEP_LABELS:
             if (cohort, doelgroep) not in totals.index:
@@ -337,12 +364,23 @@ def wi2013_status_chart(data: pd.DataFrame) -> Chart:
             for s in STATUSSEN_TABEL2:
                 n, pct = wide.loc[(cohort, doelgroep), ("aantal", s)], wide.loc[(cohort, doelgroep), ("pct", s)]
                 row[STATUS_LABELS[s]] = f"{formatting.aantal(n)} ({formatting.procent(pct)})"
+            if recorder:
+                key = {"cohort": int(cohort), "doelgroep": doelgroep}
+                recorder.add(cell_id("grafiek_wi2013-status", cohort, row["Doelgroep"], "Totaal"), row["Totaal"], "aantal",
+                             {"n": ref("wi2013_cohorten", peildatum, "totaal", **key)})
+                positions.append((len(rows), 2))
+                for c, s in enumerate(STATUSSEN_TABEL2, start=3):
+                    recorder.add(
+                        cell_id("grafiek_wi2013-status", cohort, row["Doelgroep"], STATUS_LABELS[s]), row[STATUS_LABELS[s]], "aantal_en_procent",
+                        {"n": ref("wi2013_cohorten", peildatum, s, **key), "pct": ref("wi2013_cohorten", peildatum, f"{s}_pct", **key)}, haakjes=True,
+                    )
+                    positions.append((len(rows), c))
             rows.append(row)
     tidy = data[["cohort", "doelgroep", "status", "aantal", "pct"]]
-    return Chart("wi2013-status", title, description, chart, tidy, pd.DataFrame(rows))
+    return _chart("wi2013-status", title, description, chart, tidy, pd.DataFrame(rows), recorder, positions)
 
 
-def elip_chart(data: pd.DataFrame) -> Chart:
+def elip_chart(data: pd.DataFrame, ledger: Ledger | None = None) -> Chart:
     """Lines with markers: ELIP per cohort, one line per peildatum."""
     data = data.assign(peildatum_label=[formatting.datum(_date(p)) for p in data["peildatum"]])
     peildata = list(dict.fromkeys(data["peildatum_label"]))
@@ -379,18 +417,23 @@ def elip_chart(data: pd.DataFrame) -> Chart:
         .properties(title=title, description=description)
     )
     wide = data.pivot_table(index="cohort", columns="peildatum_label", values="aantal", aggfunc="first")
+    iso = dict(zip(data["peildatum_label"], data["peildatum"]))
     rows = []
+    recorder, positions = Recorder(ledger, "grafiek_elip"), []
     for cohort in [*cohorts, "totaal"]:
         row = {"Cohort": "Totaal" if cohort == "totaal" else cohort}
-        for p in peildata:
+        for c, p in enumerate(peildata, start=1):
             value = wide.loc[cohort, p] if cohort in wide.index else None
             row[p] = formatting.aantal(int(value)) if pd.notna(value) else "–"
+            if recorder and pd.notna(value):
+                recorder.add(cell_id("grafiek_elip", row["Cohort"], p), row[p], "aantal", {"n": ref("elip", str(iso[p])[:10], "aantal", cohort=cohort)})
+                positions.append((len(rows), c))
         rows.append(row)
     tidy = data[["peildatum", "cohort", "aantal"]]
-    return Chart("elip", title, description, chart, tidy, pd.DataFrame(rows))
+    return _chart("elip", title, description, chart, tidy, pd.DataFrame(rows), recorder, positions)
 
 
-def leningen_chart(data: pd.DataFrame) -> Chart:
+def leningen_chart(data: pd.DataFrame, ledger: Ledger | None = None) -> Chart:
     """Two bar panels with the same categories: the number of loans and their amount."""
     data = data.assign(
         categorie_label=data["categorie"].map(LENING_LABELS),
@@ -432,7 +475,14 @@ def leningen_chart(data: pd.DataFrame) -> Chart:
         }
     )
     tidy = data[["peildatum", "categorie", "aantal", "bedrag_eur"]]
-    return Chart("leningen", title, description, chart, tidy, table)
+    recorder, positions = Recorder(ledger, "grafiek_leningen"), []
+    if recorder:
+        for r, (peildatum, categorie) in enumerate(zip(data["peildatum"], data["categorie"])):
+            for c, (column, operation, source) in enumerate((("Aantal", "aantal", "aantal"), ("Bedrag", "bedrag", "bedrag_eur")), start=1):
+                recorder.add(cell_id("grafiek_leningen", table.iat[r, 0], column), table.iat[r, c], operation,
+                             {"n": ref("wi2013_leningen", peildatum, source, categorie=categorie)})
+                positions.append((r, c))
+    return _chart("leningen", title, description, chart, tidy, table, recorder, positions)
 
 
 # --- helpers ----------------------------------------------------------------------------

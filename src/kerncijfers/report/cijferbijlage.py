@@ -88,7 +88,7 @@ def word_table(table, widths: list[int]) -> str:
     `<col>` elements; without them pandoc gives every column the same narrow width and
     numbers break over lines. The source line is written below the table as text.
     """
-    only_table = re.sub(r'\s*<p class="bron">.*?</p>', "", table.to_html(), flags=re.S)
+    only_table = re.sub(r'\s*<p class="bron">.*?</p>', "", table.to_html(provenance=False), flags=re.S)
     only_table = re.sub(r"\s*<colgroup[^>]*>\s*</colgroup>", "", only_table)
     only_table = re.sub(r"\s*<caption>.*?</caption>", "", only_table, flags=re.S)
     total = sum(w + 2 for w in widths)

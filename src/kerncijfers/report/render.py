@@ -183,7 +183,7 @@ def render_brief(
     shown = ids | {k: display_path(v, root, data_dir.parent) for k, v in folders.items()}
     # The exports are computed here while the kernel runs the notebook: two processes, two cores.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        exports = pool.submit(write_exports, validated_dir, brief, folder / "exports")
+        exports = pool.submit(write_exports, validated_dir, brief, folder / "exports", data_dir / "raw")
         if run is None:
             with kernel_session(root) as own_run:
                 _execute(own_run, root, folder, parameters, shown)
@@ -252,17 +252,25 @@ def write_pages(root: Path, brief: Brief, folder: Path) -> list[Path]:
     return written
 
 
-def write_exports(validated_dir: Path, brief: Brief, out_dir: Path) -> list[Path]:
-    """Tables and charts as files: the same objects the notebook shows, written once more."""
+def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Path | None = None) -> list[Path]:
+    """Tables and charts as files: the same objects the notebook shows, written once more.
+
+    With `raw_dir`, also provenance.csv: every figure of the tables, charts and sentences, traced to the delivered cells.
+    """
     from kerncijfers.report.charts import letter_charts, write_chart_exports
     from kerncijfers.report.tables import letter_tables, write_table_exports
 
     validated = Path(validated_dir)
     if out_dir.exists():
         shutil.rmtree(out_dir)
-    return write_table_exports(letter_tables(validated, brief), out_dir) + write_chart_exports(
-        letter_charts(validated, brief), out_dir
-    )
+    tables, charts = letter_tables(validated, brief, raw_dir), letter_charts(validated, brief, raw_dir)
+    paths = write_table_exports(tables, out_dir) + write_chart_exports(charts, out_dir)
+    if raw_dir is not None:
+        from kerncijfers.provenance import write_export
+        from kerncijfers.report.sentences import tekstcijfers
+
+        paths.append(write_export(out_dir, [*tables, *charts, *tekstcijfers(validated, brief, raw_dir)]))
+    return paths
 
 
 # --- notebooks -------------------------------------------------------------------------------

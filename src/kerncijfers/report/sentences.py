@@ -10,7 +10,7 @@ delivery is missing is never invented: the sentence says it is not delivered.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
@@ -20,6 +20,7 @@ from babel.dates import format_date
 
 from kerncijfers import formatting as fmt
 from kerncijfers.brief import Brief
+from kerncijfers.provenance import Figure, Ledger, Recorder, ref
 from kerncijfers.rounding import half_up, share_half_up, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2021, STATUSSEN_WI2013, WI2013_EERSTE_COHORT
 from kerncijfers.report.tables import limit_for
@@ -35,6 +36,8 @@ class Sentence:
     table: str  # the delivered table(s) the sentence draws on
     peildatum: str  # ISO date of the most recent delivery used; "" when not delivered
     figures: dict[str, str]  # figure id -> figure as it appears in `text`
+    #: figure id -> its provenance (kerncijfers.provenance); empty without a ledger.
+    provenance: dict[str, Figure] = field(default_factory=dict, compare=False)
 
 
 #: Figures the letter prints in running text that no delivery holds, and why.
@@ -86,10 +89,19 @@ class NotDelivered(LookupError):
 class _Sources:
     """The validated deliveries one brief may use; a delivery is read when a sentence needs it, and once."""
 
-    def __init__(self, validated_dir: Path, brief: Brief):
+    def __init__(self, validated_dir: Path, brief: Brief, ledger: Ledger | None = None):
         self.validated_dir, self.brief = Path(validated_dir), brief
         self._peildata: dict[str, list[dt.date]] = {}
         self._frames: dict[tuple[str, dt.date], pd.DataFrame] = {}
+        self.ledger, self.recorder = ledger, Recorder(None, "")
+
+    def note(self, figure: str, shown: str, operation: str, **inputs) -> None:
+        """Provenance hook: record how the sentence being built made `figure` (see kerncijfers.provenance).
+
+        `inputs` are Refs by role; parameters of the operation are given as `_name=value`.
+        """
+        parameters = {k[1:]: v for k, v in inputs.items() if k.startswith("_")}
+        self.recorder.add(figure, shown, operation, {k: v for k, v in inputs.items() if not k.startswith("_")}, **parameters)
 
     def peildata(self, table: str) -> list[dt.date]:
         """The peildata of `table`'s deliveries the brief may use, oldest first."""
@@ -218,16 +230,19 @@ def _zin(id: str, table: str, onderwerp: str):
     return register
 
 
-def tekstcijfers(validated_dir: Path, brief: Brief) -> list[Sentence]:
-    """Every in-text sentence of `brief`, in the letter's order."""
-    sources = _Sources(validated_dir, brief)
+def tekstcijfers(validated_dir: Path, brief: Brief, raw_dir: Path | None = None) -> list[Sentence]:
+    """Every in-text sentence of `brief`, in the letter's order; with `raw_dir`, each figure with its provenance."""
+    ledger = Ledger(validated_dir, raw_dir) if raw_dir is not None else None
+    sources = _Sources(validated_dir, brief, ledger)
     sentences = []
     for id, table, onderwerp, build in _BUILDERS:
+        sources.recorder = Recorder(ledger, id)
         try:
             text, peildatum, figures = build(sources)
         except NotDelivered as missing:
             text, peildatum, figures = f"{onderwerp} is niet geleverd ({missing.detail}).", None, {}
-        sentences.append(Sentence(id, text, table, peildatum.isoformat() if peildatum else "", figures))
+        provenance = {f.id: f for f in sources.recorder.figures} if figures else {}
+        sentences.append(Sentence(id, text, table, peildatum.isoformat() if peildatum else "", figures, provenance))
     return sentences
 
 
@@ -251,6 +266,10 @@ def _w21(sources: _Sources, back: int = 0, **key) -> tuple[dt.date, int]:
     return peildatum, to_hundreds(n)
 
 
+def _w21_ref(peildatum: dt.date, indicator: str, doelgroep: str):
+    return ref(W21, peildatum, "aantal", indicator=indicator, doelgroep=doelgroep)
+
+
 @_zin("wi2021_inburgeraars", W21, "Het aantal inburgeraars onder de Wi2021 per doelgroep")
 def _wi2021_inburgeraars(sources: _Sources) -> Built:
     n = {}
@@ -267,6 +286,10 @@ def _wi2021_inburgeraars(sources: _Sources) -> Built:
         "wi2021_gezinsmigranten": n["gezinsmigrant"],
         "wi2021_overige_migranten": n["overig"],
     }
+    doelgroepen = {"wi2021_inburgeraars": "totaal", "wi2021_asielstatushouders": "asielstatushouder",
+                   "wi2021_gezinsmigranten": "gezinsmigrant", "wi2021_overige_migranten": "overig"}
+    for figure, doelgroep in doelgroepen.items():
+        sources.note(figure, figures[figure], "honderdtallen", n=_w21_ref(peildatum, "inburgeringsplichtigen", doelgroep))
     return text, peildatum, figures
 
 
@@ -274,6 +297,7 @@ def _wi2021_inburgeraars(sources: _Sources) -> Built:
 def _wi2021_in_azc(sources: _Sources) -> Built:
     peildatum, n = _w21(sources, indicator="in_azc", doelgroep="asielstatushouder")
     text = f"Op {fmt.datum(peildatum)} verbleven {fmt.aantal(n)} inburgeringsplichtige statushouders in een azc."
+    sources.note("wi2021_in_azc", fmt.aantal(n), "honderdtallen", n=_w21_ref(peildatum, "in_azc", "asielstatushouder"))
     return text, peildatum, {"wi2021_in_azc": fmt.aantal(n)}
 
 
@@ -289,6 +313,10 @@ def _pip_aandeel(sources: _Sources) -> Built:
         f"Per {fmt.datum(nu)} had {fmt.procent(pct_nu)} van de inburgeraars een vastgesteld PIP, "
         f"tegen {procent_woord(pct_toen)} op {fmt.datum(toen)}."
     )
+    # Two peildata in one month share an id; the later entry wins, in `figures` and in the provenance alike.
+    for p, shown, vorm in ((nu, fmt.procent(pct_nu), "procent"), (toen, procent_woord(pct_toen), "woord")):
+        sources.note(f"pip_pct_{maand(p)}", shown, "aandeel_honderdtallen", teller=_w21_ref(p, "pip_vastgesteld", "totaal"),
+                     noemer=_w21_ref(p, "inburgeringsplichtigen", "totaal"), _vorm=vorm)
     return text, nu, {f"pip_pct_{maand(nu)}": fmt.procent(pct_nu), f"pip_pct_{maand(toen)}": procent_woord(pct_toen)}
 
 
@@ -300,6 +328,8 @@ def _pip_aantal(sources: _Sources) -> Built:
         f"Per {fmt.datum(nu)} hadden {fmt.aantal(pip_nu)} inburgeraars een vastgesteld PIP, "
         f"tegen {fmt.aantal(pip_toen)} per {fmt.datum(toen)}."
     )
+    for p, n in ((nu, pip_nu), (toen, pip_toen)):
+        sources.note(f"pip_aantal_{maand(p)}", fmt.aantal(n), "honderdtallen", n=_w21_ref(p, "pip_vastgesteld", "totaal"))
     return text, nu, {f"pip_aantal_{maand(nu)}": fmt.aantal(pip_nu), f"pip_aantal_{maand(toen)}": fmt.aantal(pip_toen)}
 
 
@@ -309,15 +339,22 @@ def _aanbod_vorige(sources: _Sources) -> Built:
     try:
         _, pip = _w21(sources, 1, indicator="pip_vastgesteld", doelgroep="asielstatushouder")
         pct, ongeveer = share_half_up(aanbod, pip), ""
+        pct_bron = dict(teller=_w21_ref(peildatum, "aanbod", "asielstatushouder"), noemer=_w21_ref(peildatum, "pip_vastgesteld", "asielstatushouder"))
     except NotDelivered:
         # For this peildatum DUO supplied only the rounded share, not its denominator.
-        _, pct, _ = sources.overig("aanbod_asiel_pip_pct", peildatum)
+        overig_peildatum, pct, _ = sources.overig("aanbod_asiel_pip_pct", peildatum)
         ongeveer = "ongeveer "
+        pct_bron = dict(waarde=ref("overige_cijfers", overig_peildatum, "waarde", cijfer="aanbod_asiel_pip_pct"))
     text = (
         f"Op {fmt.datum(peildatum)} had {ongeveer}{procent_woord(pct)} van de asielstatushouders "
         f"({fmt.aantal(aanbod)} personen) met een vastgesteld PIP ook een aanbod voor inburgering."
     )
     m = maand(peildatum)
+    if "waarde" in pct_bron:
+        sources.note(f"aanbod_pct_{m}", procent_woord(pct), "procent_woord", **pct_bron)
+    else:
+        sources.note(f"aanbod_pct_{m}", procent_woord(pct), "aandeel_honderdtallen", **pct_bron, _vorm="woord")
+    sources.note(f"aanbod_aantal_{m}", fmt.aantal(aanbod), "honderdtallen", n=_w21_ref(peildatum, "aanbod", "asielstatushouder"))
     return text, peildatum, {f"aanbod_pct_{m}": procent_woord(pct), f"aanbod_aantal_{m}": fmt.aantal(aanbod)}
 
 
@@ -331,6 +368,10 @@ def _aanbod(sources: _Sources) -> Built:
         f"aanbod voor inburgering: van de {fmt.aantal(pip)} PIP's bij asielstatushouders hebben er {fmt.aantal(aanbod)} een aanbod."
     )
     m = maand(peildatum)
+    aanbod_ref, pip_ref = _w21_ref(peildatum, "aanbod", "asielstatushouder"), _w21_ref(peildatum, "pip_vastgesteld", "asielstatushouder")
+    sources.note(f"aanbod_pct_{m}", procent_woord(pct), "aandeel_honderdtallen", teller=aanbod_ref, noemer=pip_ref, _vorm="woord")
+    sources.note(f"pip_asiel_{m}", fmt.aantal(pip), "honderdtallen", n=pip_ref)
+    sources.note(f"aanbod_aantal_{m}", fmt.aantal(aanbod), "honderdtallen", n=aanbod_ref)
     return text, peildatum, {f"aanbod_pct_{m}": procent_woord(pct), f"pip_asiel_{m}": fmt.aantal(pip), f"aanbod_aantal_{m}": fmt.aantal(aanbod)}
 
 
@@ -351,6 +392,9 @@ def _onderwijsroute(sources: _Sources) -> Built:
         f"Uit de meest recente DUO-cijfers (peildatum {fmt.datum(peildatum)}) blijkt dat het aandeel asielstatushouders "
         f"dat de onderwijsroute heeft laten vastleggen in het PIP {verloop}."
     )
+    for cohort, value in ((c1, a), (c2, b)):
+        sources.note(f"onderwijsroute_cohort_{cohort}", procent_woord(value), "procent_woord",
+                     waarde=ref("overige_cijfers", peildatum, "waarde", cijfer=f"onderwijsroute_pip_asiel_cohort_{cohort}"))
     return text, peildatum, {f"onderwijsroute_cohort_{c1}": procent_woord(a), f"onderwijsroute_cohort_{c2}": procent_woord(b)}
 
 
@@ -363,6 +407,8 @@ def _keurmerkhouders(sources: _Sources) -> Built:
         f"Op peildatum {fmt.datum(peildatum)} hebben {getal(met)} van de in totaal {circa} keurmerkhouders bij "
         f"Blik op Werk gemeld dat ze gebruik maken van de maatregelen."
     )
+    _note_overig(sources, peildatum, {"keurmerkhouders_met_maatregelen": getal(met)})
+    sources.note("keurmerkhouders_totaal", circa, "getal", n=ref("overige_cijfers", peildatum, "waarde", cijfer="keurmerkhouders_totaal"), _voorvoegsel="circa")
     return text, peildatum, {"keurmerkhouders_met_maatregelen": getal(met), "keurmerkhouders_totaal": circa}
 
 
@@ -381,6 +427,7 @@ def _duo_meldingen(sources: _Sources) -> Built:
         "duo_meldingen_misbruik_taalschool": getal(taalschool),
         "duo_meldingen_misbruik_inburgeraar_of_derde": getal(derde),
     }
+    _note_overig(sources, peildatum, figures)
     return text, peildatum, figures
 
 
@@ -402,6 +449,7 @@ def _blik_op_werk(sources: _Sources) -> Built:
         "aspirant_keurmerk_afgewezen": getal(afgewezen),
         "bow_meldingen_onregelmatigheden": getal(meldingen),
     }
+    _note_overig(sources, peildatum, figures)
     return text, peildatum, figures
 
 
@@ -413,7 +461,15 @@ def _arbeidsinspectie(sources: _Sources) -> Built:
         f"De opsporingsdienst van de Arbeidsinspectie heeft {van} {getal(n)} {meervoud(n, 'melding', 'meldingen')} "
         f"van mogelijke inburgeringsfraude gehad."
     )
+    _note_overig(sources, peildatum, {"arbeidsinspectie_meldingen_inburgeringsfraude": getal(n)})
     return text, peildatum, {"arbeidsinspectie_meldingen_inburgeringsfraude": getal(n)}
+
+
+def _note_overig(sources: _Sources, peildatum: dt.date, figures: dict[str, str], operation: str = "getal") -> None:
+    """Provenance of figures that are an overige_cijfers value of the same name, in words or as a percentage."""
+    role = "waarde" if operation == "procent_woord" else "n"
+    for figure, shown in figures.items():
+        sources.note(figure, shown, operation, **{role: ref("overige_cijfers", peildatum, "waarde", cijfer=figure)})
 
 
 # Section 5.1: Divosa.
@@ -431,6 +487,7 @@ def _arbeidsparticipatie(sources: _Sources) -> Built:
         "arbeidsparticipatie_statushouders": procent_woord(alle),
         "arbeidsparticipatie_vrouwelijke_statushouders": procent_woord(vrouwen),
     }
+    _note_overig(sources, peildatum, figures, "procent_woord")
     return text, peildatum, figures
 
 
@@ -449,12 +506,17 @@ _STAND_WI2013 = {
 def _wi2013_stand(sources: _Sources) -> Built:
     peildatum, opgelegd = sources.aantal("wi2013_status", status="opgelegd")
     figures = {"wi2013_opgelegd": fmt.aantal(opgelegd)}
+    opgelegd_ref = ref("wi2013_status", peildatum, "aantal", status="opgelegd")
+    sources.note("wi2013_opgelegd", figures["wi2013_opgelegd"], "aantal", n=opgelegd_ref)
     lines = []
     for status in STATUSSEN_WI2013[1:]:
         _, n = sources.aantal("wi2013_status", status=status)
         # Each share on its own, half-up to one decimal of `opgelegd`, as 5.2 prints them (they sum to 100,1).
         pct = fmt.procent(share_half_up(n, opgelegd, 1), 1)
         figures |= {f"wi2013_{status}": fmt.aantal(n), f"wi2013_{status}_pct": pct}
+        n_ref = ref("wi2013_status", peildatum, "aantal", status=status)
+        sources.note(f"wi2013_{status}", fmt.aantal(n), "aantal", n=n_ref)
+        sources.note(f"wi2013_{status}_pct", pct, "aandeel", teller=n_ref, noemer=opgelegd_ref, _decimalen=1)
         lines.append(f"- {fmt.aantal(n)} inburgeraars ({pct}) {_STAND_WI2013[status]};")
     lines[-1] = lines[-1].rstrip(";") + "."
     text = (
@@ -483,6 +545,9 @@ def _wi2013_verloop(sources: _Sources) -> Built:
         f"Ten opzichte van de stand per {fmt.datum(toen)} is het aantal inburgeringsplichtigen onder de Wi2013 {verloop}. "
         f"{daarvan} {fmt.aantal(diploma)} personen een inburgeringsdiploma gehaald."
     )
+    status = {s: {"nu": ref("wi2013_status", nu, "aantal", status=s), "toen": ref("wi2013_status", toen, "aantal", status=s)} for s in ("nog_plichtig", "ingeburgerd")}
+    sources.note(key, fmt.aantal(abs(daling)), "verschil", **status["nog_plichtig"], _absoluut=True)
+    sources.note(f"wi2013_diploma_sinds_{maand(toen)}", fmt.aantal(diploma), "verschil", **status["ingeburgerd"])
     return text, nu, {key: fmt.aantal(abs(daling)), f"wi2013_diploma_sinds_{maand(toen)}": fmt.aantal(diploma)}
 
 
@@ -505,6 +570,9 @@ def _wi2013_na_intrekking(sources: _Sources) -> Built:
     )
     figures = {f"{TABLE_REF_PREFIX}2:{c}:Totaal": fmt.aantal(totaal[c]) for c in cohorten}
     figures[f"wi2013_cohort_{eerste}_voldaan_pct"] = pct
+    for c in cohorten:
+        sources.note(f"{TABLE_REF_PREFIX}2:{c}:Totaal", fmt.aantal(totaal[c]), "aantal", n=ref("wi2013_cohorten", peildatum, "totaal", cohort=c, doelgroep="totaal"))
+    sources.note(f"wi2013_cohort_{eerste}_voldaan_pct", pct, "procent", pct=ref("wi2013_cohorten", peildatum, "voldaan_pct", cohort=eerste, doelgroep="totaal"))
     return text, peildatum, figures
 
 
@@ -529,6 +597,8 @@ def _elip(sources: _Sources) -> Built:
         f"tegen {fmt.aantal(vorig)} op {fmt.datum(toen)}."
     )
     figures = {f"{TABLE_REF_PREFIX}3:{p.strftime('%d-%m-%Y')}:Totaal": fmt.aantal(n) for p, n in ((toen, vorig), (nu, laatst))}
+    for p, n in ((toen, vorig), (nu, laatst)):
+        sources.note(f"{TABLE_REF_PREFIX}3:{p.strftime('%d-%m-%Y')}:Totaal", fmt.aantal(n), "aantal", n=ref("elip", p, "aantal", cohort="totaal"))
     return text, nu, figures
 
 
@@ -539,6 +609,7 @@ def _lening(categorie: str, wording: str, step: int, template: str) -> Callable[
     def build(sources: _Sources) -> Built:
         peildatum, n = sources.aantal("wi2013_leningen", categorie=categorie)
         figure = afgerond(n, wording, step)
+        sources.note(f"leningen_{categorie}_afgerond", figure, "afgerond", n=ref("wi2013_leningen", peildatum, "aantal", categorie=categorie), _woord=wording, _stap=step)
         return template.format(datum=fmt.datum(peildatum), n=figure), peildatum, {f"leningen_{categorie}_afgerond": figure}
 
     return build

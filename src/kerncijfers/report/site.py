@@ -74,10 +74,10 @@ def letter_table(table) -> Display:
 
 
 def chart_table(chart) -> Display:
-    """The data table that stands in for a chart (charts.Chart), with a caption naming it."""
+    """The data table that stands in for a chart (charts.Chart), with a caption naming it; each figure opens its provenance."""
     caption = f"Gegevens bij de grafiek: {chart.title}"
     return Display(
-        markup.scroll_region(html_table(chart.table, caption, scroll=False), caption, "gegevens"),
+        markup.scroll_region(html_table(chart.table, caption, scroll=False, provenance=chart.provenance, ids=f"g-{chart.id}"), caption, "gegevens"),
         f"**{caption}**\n\n{markdown_table(chart.table)}",
     )
 
@@ -118,7 +118,7 @@ def sources(validated_dir: Path, brief: Brief) -> Display:
 
 
 def downloads(tables: list, charts: list, folder: str = "exports") -> Display:
-    """Links to every export: tidy CSV and XLSX per table, Vega-Lite, SVG and PNG per chart."""
+    """Links to every export: tidy CSV and XLSX per table, Vega-Lite, SVG and PNG per chart, and provenance.csv."""
     lines_html, lines_md = [], []
     for t in tables:
         links = [(f"{folder}/{t.id}.{ext}", label) for ext, label in (("xlsx", "Excel"), ("csv", "CSV (tidy)"), ("md", "Markdown"))]
@@ -128,16 +128,29 @@ def downloads(tables: list, charts: list, folder: str = "exports") -> Display:
         links = [(f"{folder}/{c.id}.{ext}", label) for ext, label in (("svg", "SVG"), ("png", "PNG"), ("vl.json", "Vega-Lite"))]
         lines_html.append(_download_item(f"Grafiek: {c.title}", links))
         lines_md.append(f"- Grafiek: {c.title}: " + ", ".join(f"[{label}]({href})" for href, label in links))
+    if any(t.provenance for t in tables):  # provenance.csv is written with the tables' provenance (render.write_exports)
+        from kerncijfers.provenance import EXPORT
+
+        title, links = "Herkomst van elk cijfer: geleverd bestand, rij, kolom, berekening en regels", [(f"{folder}/{EXPORT}", "CSV")]
+        lines_html.append(_download_item(title, links))
+        lines_md.append(f"- {title}: [CSV]({folder}/{EXPORT})")
     return Display('<ul class="downloads">' + "".join(lines_html) + "</ul>", "\n".join(lines_md) + "\n")
 
 
 def sentence_list(sentences: list) -> Display:
-    """The ready sentences (sentences.Sentence), each with its source table and peildatum."""
+    """The ready sentences (sentences.Sentence), each with its source table and peildatum, and its figures' provenance."""
+    from kerncijfers.provenance import figure_html
+
     items_html, items_md = [], []
     for s in sentences:
         bron = _sentence_source(s)
         body = _inline_markdown_html(s.text)
-        items_html.append(f'<li id="zin-{html.escape(s.id)}"><div class="zin">{body}</div><p class="bron">{html.escape(bron)}</p></li>')
+        herkomst = ""
+        if s.provenance:
+            # A <div>, not a <p>: each figure's popover is a <div>, which a paragraph cannot hold.
+            knoppen = " ".join(figure_html(f, f"zin-{s.id}-{i}", f.shown) for i, f in enumerate(s.provenance.values()))
+            herkomst = f'<div class="herkomst">Herkomst van de cijfers: {knoppen}</div>'
+        items_html.append(f'<li id="zin-{html.escape(s.id)}"><div class="zin">{body}</div><p class="bron">{html.escape(bron)}</p>{herkomst}</li>')
         items_md.append(f"{s.text}\n\n*{bron}*\n")
     return Display('<ol class="zinnen">' + "".join(items_html) + "</ol>", "\n".join(items_md))
 
@@ -237,11 +250,23 @@ def deviations(published_folder: Path | None) -> Display:
 # --- small HTML/Markdown helpers -------------------------------------------------------
 
 
-def html_table(frame: pd.DataFrame, caption: str | None = None, *, row_headers: bool = True, scroll: bool = True) -> str:
-    """A data frame as the pages show a table (markup.html_table): numbers right-aligned, in a scroll region."""
+def html_table(
+    frame: pd.DataFrame, caption: str | None = None, *, row_headers: bool = True, scroll: bool = True,
+    provenance: dict | None = None, ids: str = "",
+) -> str:
+    """A data frame as the pages show a table (markup.html_table): numbers right-aligned, in a scroll region.
+
+    A cell with a record in `provenance` (by (row, column) position) opens it; `ids` prefixes its popover's id.
+    """
     cells = frame.astype(str)
+    from kerncijfers.provenance import figure_html
+
+    def opens_its_record(r: int, i: int, value: str) -> str:
+        return figure_html(provenance.get((r, i)), f"{ids}-{r}-{i}", value)
+
+    cell = opens_its_record if provenance else None
     return markup.html_table(caption, [str(c) for c in cells.columns], [list(r) for r in cells.itertuples(index=False)],
-                             row_headers=row_headers, scroll=scroll)
+                             row_headers=row_headers, scroll=scroll, cell=cell)
 
 
 def markdown_table(frame: pd.DataFrame) -> str:

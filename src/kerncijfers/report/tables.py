@@ -14,7 +14,7 @@ import datetime as dt
 import html
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +22,8 @@ import pandas as pd
 
 from kerncijfers import formatting as fmt
 from kerncijfers.brief import Brief
+from kerncijfers.report.markup import html_table, spans
+from kerncijfers.provenance import Figure, Ledger, Recorder, cell_id, figure_html, ref
 from kerncijfers.rounding import half_up, share_half_up, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
 from kerncijfers.store import rows_where, table_history
@@ -61,10 +63,13 @@ class LetterTable:
     rows: list[list[str]]
     source: str
     tidy: pd.DataFrame
+    #: The provenance of each number cell, by (row, column) position in `rows`; empty without a ledger.
+    provenance: dict[tuple[int, int], Figure] = field(default_factory=dict, compare=False)
 
-    def to_html(self) -> str:
-        """An accessible table: caption, scoped header cells, column groups for group rows."""
-        return _html(self)
+    def to_html(self, provenance: bool = True) -> str:
+        """An accessible table (markup.html_table): caption, scoped header cells, column groups for
+        group rows; each number cell opens its provenance, unless `provenance` is False (Word)."""
+        return _html(self, provenance)
 
     def to_markdown(self) -> str:
         """A pipe table in the letter's one-row header layout, title above, source below."""
@@ -106,17 +111,26 @@ def lookup(frame: pd.DataFrame, table: str, column: str, **key) -> int:
 # --- the four tables -----------------------------------------------------------------------
 
 
-def letter_tables(validated_dir: Path, brief: Brief) -> list[LetterTable]:
-    """Tabel 1 to 4 of `brief`, in the letter's order."""
+def letter_tables(validated_dir: Path, brief: Brief, raw_dir: Path | None = None) -> list[LetterTable]:
+    """Tabel 1 to 4 of `brief`, in the letter's order; with `raw_dir`, each number cell with its provenance."""
     validated_dir = Path(validated_dir)
-    return [tabel_1(validated_dir, brief), tabel_2(validated_dir, brief), tabel_3(validated_dir, brief), tabel_4(validated_dir, brief)]
+    ledger = Ledger(validated_dir, raw_dir) if raw_dir is not None else None
+    return [make(validated_dir, brief, ledger) for make in (tabel_1, tabel_2, tabel_3, tabel_4)]
 
 
-def tabel_1(validated_dir: Path, brief: Brief) -> LetterTable:
+def _with_provenance(table: LetterTable, recorder: Recorder, positions: list[tuple[int, int]]) -> LetterTable:
+    """The table with each recorded figure at its cell; `positions` in the order the figures were recorded."""
+    if not recorder:
+        return table
+    return LetterTable(**{**table.__dict__, "provenance": dict(zip(positions, recorder.figures, strict=True))})
+
+
+def tabel_1(validated_dir: Path, brief: Brief, ledger: Ledger | None = None) -> LetterTable:
     """Inburgeringsplichtigen and vastgestelde PIP's on the brief's peildatum and the delivery before."""
     history = deliveries(validated_dir, brief, "wi2021_kerncijfers", 2, "Tabel 1")
     header, plicht_row, pip_row, tidy = [""], ["Inburgeringsplichtigen"], ["Vastgestelde PIP's"], []
-    for peildatum, frame in history:
+    recorder, positions = Recorder(ledger, "tabel_1"), []
+    for column, (peildatum, frame) in enumerate(history, start=1):
         # Wi2021 figures are published in hundreds (footnote 5); the share is of the rounded counts.
         plichtig = to_hundreds(lookup(frame, "wi2021_kerncijfers", "aantal", indicator="inburgeringsplichtigen", doelgroep="totaal"))
         pip = to_hundreds(lookup(frame, "wi2021_kerncijfers", "aantal", indicator="pip_vastgesteld", doelgroep="totaal"))
@@ -129,18 +143,24 @@ def tabel_1(validated_dir: Path, brief: Brief) -> LetterTable:
             (peildatum, "pip_vastgesteld", "aantal", pip),
             (peildatum, "pip_vastgesteld", "procent", int(pct)),
         ]
+        if recorder:
+            w21 = {i: ref("wi2021_kerncijfers", peildatum, "aantal", indicator=i, doelgroep="totaal") for i in ("inburgeringsplichtigen", "pip_vastgesteld")}
+            recorder.add(cell_id("tabel_1", plicht_row[0], header[-1]), plicht_row[-1], "honderdtallen", {"n": w21["inburgeringsplichtigen"]})
+            recorder.add(cell_id("tabel_1", pip_row[0], header[-1]), pip_row[-1], "honderdtallen_en_aandeel",
+                         {"teller": w21["pip_vastgesteld"], "noemer": w21["inburgeringsplichtigen"]})
+            positions += [(0, column), (1, column)]
     peildata = " en ".join(fmt.datum(p) for p, _ in history)
-    return LetterTable(
+    return _with_provenance(LetterTable(
         id="tabel_1",
         title="Tabel 1: Vastgestelde PIP's inburgeringsplichtigen",
         header=[header],
         rows=[plicht_row, pip_row],
         source=f"Bron: DUO. Peildata {peildata}. Aantallen afgerond op honderdtallen.",
         tidy=pd.DataFrame(tidy, columns=["peildatum", "indicator", "maat", "waarde"]),
-    )
+    ), recorder, positions)
 
 
-def tabel_2(validated_dir: Path, brief: Brief) -> LetterTable:
+def tabel_2(validated_dir: Path, brief: Brief, ledger: Ledger | None = None) -> LetterTable:
     """Wi2013 status per cohort; percentages as delivered (largest remainder, rows sum to 100)."""
     [(peildatum, frame)] = deliveries(validated_dir, brief, "wi2013_cohorten", 1, "Tabel 2")
     groups = [""] + [TABEL_2_GROEPEN[g] for g in DOELGROEPEN_WI2013 for _ in range(4)]
@@ -148,6 +168,7 @@ def tabel_2(validated_dir: Path, brief: Brief) -> LetterTable:
     for g in DOELGROEPEN_WI2013:
         columns += [TABEL_2_GROEPEN[g]] + [TABEL_2_STATUSSEN[s] for s in STATUSSEN_TABEL2]
     rows, tidy = [], []
+    recorder, positions = Recorder(ledger, "tabel_2"), []
     for cohort in sorted(int(c) for c in frame["cohort"].unique()):
         row = [str(cohort)]
         for doelgroep in DOELGROEPEN_WI2013:
@@ -155,20 +176,30 @@ def tabel_2(validated_dir: Path, brief: Brief) -> LetterTable:
             totaal = lookup(frame, "wi2013_cohorten", "totaal", **key)
             row.append(fmt.aantal(totaal))
             tidy.append((peildatum, cohort, doelgroep, "totaal", "aantal", totaal))
+            if recorder:
+                group = TABEL_2_GROEPEN[doelgroep]
+                recorder.add(cell_id("tabel_2", row[0], group, group), row[-1], "aantal", {"n": ref("wi2013_cohorten", peildatum, "totaal", **key)})
+                positions.append((len(rows), len(row) - 1))
             for status in STATUSSEN_TABEL2:
                 n = lookup(frame, "wi2013_cohorten", status, **key)
                 pct = lookup(frame, "wi2013_cohorten", f"{status}_pct", **key)
                 row.append(f"{fmt.aantal(n)} {fmt.procent(Decimal(pct))}")
                 tidy += [(peildatum, cohort, doelgroep, status, "aantal", n), (peildatum, cohort, doelgroep, status, "procent", pct)]
+                if recorder:
+                    recorder.add(
+                        cell_id("tabel_2", row[0], TABEL_2_GROEPEN[doelgroep], TABEL_2_STATUSSEN[status]), row[-1], "aantal_en_procent",
+                        {"n": ref("wi2013_cohorten", peildatum, status, **key), "pct": ref("wi2013_cohorten", peildatum, f"{status}_pct", **key)},
+                    )
+                    positions.append((len(rows), len(row) - 1))
         rows.append(row)
-    return LetterTable(
+    return _with_provenance(LetterTable(
         id="tabel_2",
         title="Tabel 2: Slagingspercentages inburgeringsplichtigen per cohort",
         header=[groups, columns],
         rows=rows,
         source=f"Bron: DUO. Peildatum {fmt.datum(peildatum)}.",
         tidy=pd.DataFrame(tidy, columns=["peildatum", "cohort", "doelgroep", "status", "maat", "waarde"]),
-    )
+    ), recorder, positions)
 
 
 def elip_label(cohort: str) -> str:
@@ -178,32 +209,38 @@ def elip_label(cohort: str) -> str:
     return " /".join(f"'{year[2:]}" for year in cohort.split("-"))
 
 
-def tabel_3(validated_dir: Path, brief: Brief) -> LetterTable:
+def tabel_3(validated_dir: Path, brief: Brief, ledger: Ledger | None = None) -> LetterTable:
     """The ELIP group per cohort over its last peildata up to the cut-off."""
     # The letter shows the last four ELIP peildata; a young history shows what there is.
     history = deliveries(validated_dir, brief, "elip", ELIP_PEILDATA_IN_TABEL_3, "Tabel 3", minimum=1)
     rows, tidy = [], []
+    recorder, positions = Recorder(ledger, "tabel_3"), []
     for peildatum, frame in history:
         row = [peildatum.strftime("%d-%m-%Y")]
         for cohort in ELIP_COHORTEN:
             n = lookup(frame, "elip", "aantal", cohort=cohort)
             row.append(fmt.aantal(n))
             tidy.append((peildatum, cohort, "aantal", n))
+            if recorder:
+                recorder.add(cell_id("tabel_3", row[0], elip_label(cohort)), row[-1], "aantal", {"n": ref("elip", peildatum, "aantal", cohort=cohort)})
+                positions.append((len(rows), len(row) - 1))
         rows.append(row)
-    return LetterTable(
+    return _with_provenance(LetterTable(
         id="tabel_3",
         title="Tabel 3: ELIP minstens € 9.500 geleend, per cohort (asielstatushouders)",
         header=[["Cohort Peildatum"] + [elip_label(c) for c in ELIP_COHORTEN]],
         rows=rows,
         source=f"Bron: DUO. Peildatum {fmt.datum(history[-1][0])}.",
         tidy=pd.DataFrame(tidy, columns=["peildatum", "cohort", "maat", "waarde"]),
-    )
+    ), recorder, positions)
 
 
-def tabel_4(validated_dir: Path, brief: Brief) -> LetterTable:
+def tabel_4(validated_dir: Path, brief: Brief, ledger: Ledger | None = None) -> LetterTable:
     """Wi2013 loans since the law's start; the average per loan is derived, half-up to whole euros."""
     [(peildatum, frame)] = deliveries(validated_dir, brief, "wi2013_leningen", 1, "Tabel 4")
     rows, tidy = [], []
+    recorder, positions = Recorder(ledger, "tabel_4"), []
+    header = ["", "Aantal", "Bedrag", "Gemiddeld"]
     for categorie in LENING_CATEGORIEEN:
         aantal = lookup(frame, "wi2013_leningen", "aantal", categorie=categorie)
         bedrag = lookup(frame, "wi2013_leningen", "bedrag_eur", categorie=categorie)
@@ -214,51 +251,38 @@ def tabel_4(validated_dir: Path, brief: Brief) -> LetterTable:
             gemiddeld_cell = fmt.bedrag(gemiddeld)
         else:
             gemiddeld_cell = "–"  # no loans, no average
-        rows.append([TABEL_4_RIJEN[categorie], fmt.aantal(aantal), fmt.bedrag(bedrag), gemiddeld_cell])
-    return LetterTable(
+        row = [TABEL_4_RIJEN[categorie], fmt.aantal(aantal), fmt.bedrag(bedrag), gemiddeld_cell]
+        if recorder:
+            cells = {c: ref("wi2013_leningen", peildatum, c, categorie=categorie) for c in ("aantal", "bedrag_eur")}
+            recorder.add(cell_id("tabel_4", row[0], header[1]), row[1], "aantal", {"n": cells["aantal"]})
+            recorder.add(cell_id("tabel_4", row[0], header[2]), row[2], "bedrag", {"n": cells["bedrag_eur"]})
+            recorder.add(cell_id("tabel_4", row[0], header[3]), row[3], "gemiddelde", {"bedrag": cells["bedrag_eur"], "aantal": cells["aantal"]})
+            positions += [(len(rows), 1), (len(rows), 2), (len(rows), 3)]
+        rows.append(row)
+    return _with_provenance(LetterTable(
         id="tabel_4",
         title="Tabel 4: Leningen DUO Inburgeringsplichtigen Wi2013",
-        header=[["", "Aantal", "Bedrag", "Gemiddeld"]],
+        header=[header],
         rows=rows,
         source=f"Bron: DUO. Peildatum {fmt.datum(peildatum)}.",
         tidy=pd.DataFrame(tidy, columns=["peildatum", "categorie", "maat", "waarde"]),
-    )
+    ), recorder, positions)
 
 
 # --- rendering -----------------------------------------------------------------------------
 
 
-def spans(cells: list[str]) -> list[tuple[str, int]]:
-    """Runs of equal labels in a group row: ['A', 'A', 'B'] -> [('A', 2), ('B', 1)]."""
-    out: list[tuple[str, int]] = []
-    for cell in cells:
-        if out and out[-1][0] == cell:
-            out[-1] = (cell, out[-1][1] + 1)
-        else:
-            out.append((cell, 1))
-    return out
-
-
-def _html(table: LetterTable) -> str:
+def _html(table: LetterTable, provenance: bool = True) -> str:
     e = html.escape
-    groups, columns = table.header[:-1], table.header[-1]
-    rowspan = f' rowspan="{len(table.header)}"' if groups else ""
-    corner = f'<th scope="col"{rowspan}>{e(columns[0])}</th>' if columns[0] else f"<td{rowspan}></td>"
-    header_rows = [[f'<th scope="colgroup" colspan="{n}">{e(label)}</th>' for label, n in spans(row[1:])] for row in groups]
-    header_rows.append([f'<th scope="col">{e(label)}</th>' for label in columns[1:]])
-    header_rows[0].insert(0, corner)
-    lines = [f'<table class="kerncijfers-tabel" id="{e(table.id)}">', f"  <caption>{e(table.title)}</caption>"]
-    if groups:  # scope="colgroup" refers to these
-        lines.append('  <colgroup span="1"></colgroup>')
-        lines += [f'  <colgroup span="{n}"></colgroup>' for _, n in spans(groups[0][1:])]
-    lines.append("  <thead>")
-    lines += ["    <tr>" + "".join(cells) + "</tr>" for cells in header_rows]
-    lines += ["  </thead>", "  <tbody>"]
-    for row in table.rows:
-        cells = [f'<th scope="row">{e(row[0])}</th>'] + [f"<td>{e(c)}</td>" for c in row[1:]]
-        lines.append("    <tr>" + "".join(cells) + "</tr>")
-    lines += ["  </tbody>", "</table>", f'<p class="bron">{e(table.source)}</p>']
-    return "\n".join(lines) + "\n"
+    def opens_its_record(r: int, c: int, text: str) -> str:
+        # A number cell with a record opens it (provenance.figure_html); popover ids are unique on a page.
+        return figure_html(table.provenance.get((r, c)), f"{table.id}-{r}-{c}", text)
+
+    cell = opens_its_record if provenance and table.provenance else None
+    numeric = range(1, len(table.header[-1]))
+    grid = html_table(table.title, table.header, table.rows, numeric=numeric, css_class="kerncijfers-tabel",
+                      table_id=table.id, scroll=False, cell=cell)
+    return f'{grid}\n<p class="bron">{e(table.source)}</p>\n'
 
 
 def _markdown(table: LetterTable) -> str:
