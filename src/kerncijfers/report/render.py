@@ -269,34 +269,10 @@ def _execute(run: Callable, root: Path, folder: Path, parameters: dict, shown: d
         except NotebookFailed as exc:
             # Name the brief, and where the executed notebook with the traceback is.
             raise NotebookFailed(f"report of brief {parameters['brief']} ({target})", exc.ename, exc.evalue) from None
-        renumber(target)
-
-
-def renumber(path: Path) -> None:
-    """Number the executed cells 1, 2, 3... per notebook.
-
-    In a shared kernel the counter runs on from the previous notebook, so without this
-    a brief's notebook would change whenever another brief is added before it.
-    """
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    count = 0
-    for cell in nb["cells"]:
-        if cell.get("cell_type") != "code" or cell.get("execution_count") is None:
-            continue
-        count += 1
-        cell["execution_count"] = count
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "execute_result":
-                output["execution_count"] = count
-    # The same serialisation as kerncijfers.notebooks.clean_executed.
-    _write_text(path, json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return Path(os.path.relpath(path, root)).as_posix()
-    except ValueError:  # another drive on Windows
-        return str(path)
+    return Path(os.path.relpath(path, root)).as_posix()
 
 
 def _write_text(path: Path, text: str) -> None:
