@@ -14,8 +14,8 @@ import pytest
 
 from kerncijfers import formatting
 from kerncijfers.brief import load_briefs
-from kerncijfers.report import charts
-from kerncijfers.report.render import QUARTO_MISSING, QUARTO_SKIPPED, render_brief
+from kerncijfers.report import charts, render
+from kerncijfers.report.render import render_brief
 from kerncijfers.report.site import build_site
 
 BRIEF_PAGES = ("index", "tabellen", "tekst", "datakwaliteit", "over")
@@ -181,9 +181,15 @@ def test_earlier_briefs_stay_reachable(rendered: Path, brief, tmp_path: Path):
     assert "Uitvoeringsbrief inburgering juni 2023" in home.plain
 
 
-def test_the_build_says_how_it_built_the_site():
-    assert QUARTO_MISSING == "Quarto not found: built the static HTML preview with nbconvert"
-    assert "nbconvert" in QUARTO_SKIPPED
+def test_the_build_says_how_it_built_the_site(rendered: Path, repo_root: Path, tmp_path: Path, monkeypatch):
+    out_dir = tmp_path / "reports"
+    shutil.copytree(rendered, out_dir, ignore=shutil.ignore_patterns("_site"))
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    assert render.build(repo_root, out_dir) == "Quarto not found: built the static HTML preview with nbconvert"
+    assert (out_dir / "_site" / "index.html").is_file()
+    # Quarto on PATH but not wanted (quarto=False): nbconvert again, and the message says Quarto was not used.
+    monkeypatch.setattr(render.shutil, "which", lambda name: "/opt/quarto/bin/quarto")
+    assert render.build(repo_root, out_dir, quarto=False) == "Built the static HTML preview with nbconvert (Quarto not used)"
 
 
 # --- the executed notebook ------------------------------------------------------------------
