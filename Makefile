@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help env report build render test test-fast audit lock bench clean-venv serve
+.PHONY: help env report test test-deps audit lock bench clean-venv serve
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -26,11 +26,14 @@ env: $(STAMP)  ## Create or update .venv/ from requirements.lock
 report: $(STAMP)  ## Validate every delivery in data/raw/ and build the report in reports/
 	$(BIN)/kerncijfers build
 
-test: $(STAMP)  ## Run the test suite (browser tests need /usr/bin/chromium, see .ci/run)
+test: test-deps $(STAMP)  ## Run the test suite (installs Debian's chromium as root; otherwise says what to install)
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)  ## Serve reports/_site on http://127.0.0.1:8000/ (Quarto's pages need a web server)
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory reports/_site 8000
+
+test-deps:  ## Check, or as root install, what the tests need beyond .venv/ (Chromium for the browser tests)
+	@sh scripts/test-deps.sh
 
 audit: $(STAMP)  ## Check the locked dependencies for known vulnerabilities
 	$(BIN)/python -m kerncijfers.audit requirements.lock

@@ -131,8 +131,8 @@ def test_terminal_output_leads_with_the_summary_and_colours_only_on_request(pip_
     assert "Only in 2023-10-01: wi2013_cohorten, wi2013_leningen." in plain
     pip_line = next(line for line in plain.splitlines() if line.strip().startswith("pip_vastgesteld") and "totaal" in line)
     assert pip_line.split() == ["pip_vastgesteld", "totaal", "aantal", "15.600", "26.000", "+10.400", "+66,7%"]
-    assert "15600→26000" in plain  # daff's highlighter
-    assert "+++,inburgeringsplichtigen,asielstatushouder,34400" in plain.replace(" ", "")
+    assert "15.600→26.000" in plain  # daff's highlighter, numbers as the report prints them
+    assert "+++,inburgeringsplichtigen,asielstatushouder,34.400" in plain.replace(" ", "")
     coloured = render_terminal(pip_diff, color=True)
     assert "\x1b[" in coloured
 
@@ -145,7 +145,7 @@ def test_html_is_self_contained_accessible_and_escaped(tmp_path, pip_diff):
     assert "<caption>Changed cells of wi2021_kerncijfers</caption>" in page
     assert '<th scope="col">old</th>' in page and '<th scope="row">pip_vastgesteld</th>' in page
     assert "15.600" in page and "26.000" in page and "+66,7%" in page
-    assert '<table class="daff">' in page and "15600→26000" in page
+    assert '<table class="daff">' in page and "15.600→26.000" in page
     assert "<th>" not in page  # every header cell has a scope
 
     old = "peildatum,cijfer,waarde,eenheid,bron,omschrijving\n2023-05-01,x,1,procent,DUO,gewoon\n"
@@ -243,3 +243,60 @@ def test_against_a_git_ref_compares_what_was_committed(tmp_path):
 def test_reviewing_tools_do_not_load_great_expectations():
     code = "import sys, kerncijfers.diff, kerncijfers.report.changes; sys.exit('great_expectations' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+# --- every published file: chart data, sentences, binary files -------------------------------------
+
+
+def report_tree(root: Path) -> Path:
+    """A build tree with the committed validated stage and report (the site left out)."""
+    shutil.copytree(VALIDATED, root / "data" / "validated")
+    shutil.copytree(ROOT / "reports", root / "reports", ignore=shutil.ignore_patterns("_site", ".*"))
+    return root
+
+
+def test_against_covers_chart_data_sentences_and_binary_files(tmp_path):
+    old, new = report_tree(tmp_path / "old"), report_tree(tmp_path / "new")
+    exports = new / "reports" / "2023-12" / "exports"
+    spec = exports / "pip.vl.json"
+    assert spec.read_text(encoding="utf-8").count('"inburgeringsplichtigen": 51600') == 1
+    spec.write_text(spec.read_text(encoding="utf-8").replace('"inburgeringsplichtigen": 51600', '"inburgeringsplichtigen": 51700'), encoding="utf-8")
+    notebook = new / "reports" / "2023-12" / "brief.ipynb"
+    notebook.write_text(notebook.read_text(encoding="utf-8").replace("circa 51.600 inburgeraars", "circa 51.700 inburgeraars"), encoding="utf-8")
+    png = exports / "pip.png"
+    png.write_bytes(png.read_bytes()[:-1] + b"\0")
+
+    diff = diff_against(new, old)
+    chart = next(c for c in diff.changed if c.name == "reports/2023-12/exports/pip.vl.json (data)")
+    assert chart.key == ("peildatum_label",)  # the field that places a bar, not its position in the data
+    assert [(c.key, c.column, c.old, c.new) for c in chart.changes] == [(("1 oktober 2023",), "inburgeringsplichtigen", "51600", "51700")]
+    zinnen = next(c for c in diff.changed if c.name == "reports/2023-12/brief.ipynb (zinnen)")
+    [sentence] = zinnen.changes
+    assert sentence.column == "tekst" and "circa 51.600 inburgeraars" in sentence.old and "circa 51.700 inburgeraars" in sentence.new
+    assert diff.changed_otherwise == (
+        "reports/2023-12/brief.ipynb", "reports/2023-12/exports/pip.png", "reports/2023-12/exports/pip.vl.json",
+    )
+    assert changed_published_numbers(diff) == 2  # the chart's value and the sentence's figure; a PNG holds no number we read
+    text = render_terminal(diff, color=False)
+    assert "51.600→51.700" in text  # daff's highlighter, as the report prints the number
+    assert "Changed, besides the tables: reports/2023-12/brief.ipynb, reports/2023-12/exports/pip.png, reports/2023-12/exports/pip.vl.json." in text
+
+
+def test_an_identical_report_tree_has_no_change_in_any_file(tmp_path):
+    diff = diff_against(report_tree(tmp_path / "new"), report_tree(tmp_path / "old"))
+    assert diff.changed == () and diff.changed_files == ()
+    assert diff.files_compared == sum(1 for _ in (tmp_path / "new").rglob("*") if _.is_file())
+    names = {c.name for c in diff.comparisons}
+    assert {"reports/2023-12/exports/elip.vl.json (data)", "reports/2023-12/brief.ipynb (zinnen)"} <= names
+
+
+def test_the_sentences_of_the_committed_brief_are_read_from_its_notebook(repo_root):
+    from kerncijfers.brief import brief_by_slug, load_briefs
+    from kerncijfers.diff import sentences_in
+    from kerncijfers.report.sentences import tekstcijfers
+
+    brief = brief_by_slug(load_briefs(repo_root / "data" / "briefs.yml"), "2023-12")
+    rows = sentences_in((repo_root / "reports" / "2023-12" / "brief.ipynb").read_bytes())
+    expected = tekstcijfers(VALIDATED, brief)
+    assert [r[0] for r in rows[1:]] == [s.id for s in expected]
+    assert rows[1][1].startswith("Op 1 oktober 2023 waren er onder de Wi2021 circa 51.600 inburgeraars")

@@ -61,6 +61,33 @@ def test_added_delivery_runs_only_its_steps(history, tmp_path):
     assert run_build(layout).ran == [f"validate:{extra}", "report"]
 
 
+def test_a_published_file_changed_by_hand_reruns_its_step_and_is_named(history):
+    """As after `git checkout reports/` or an edit: the build says which file and writes it again."""
+    layout, days, _ = history
+    chart = next((layout.out_dir).glob("*/exports/pip.png"))
+    table = layout.validated / days[0] / "overige_cijfers.csv"
+    written = chart.read_bytes(), table.read_bytes()
+    chart.write_bytes(b"not the chart")
+    table.write_text(table.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    said: list[str] = []
+    result = run_build(layout, progress=said.append)
+    assert result.ran == [f"validate:{days[0]}", "report"]
+    shown = chart.relative_to(layout.data_dir.parent).as_posix()
+    assert f"{shown}: not as the last build wrote it (changed or removed since); rebuilding report" in said
+    assert any(m.startswith(f"data/validated/{days[0]}/overige_cijfers.csv: ") for m in said), said
+    assert (chart.read_bytes(), table.read_bytes()) == written
+
+
+def test_a_removed_site_page_reruns_the_report(history):
+    layout, _, _ = history
+    page = next((layout.out_dir / "_site").rglob("tabellen.html"))
+    written = page.read_bytes()
+    page.unlink()
+    assert run_build(layout).ran == ["report"]
+    assert page.read_bytes() == written
+    assert run_build(layout).ran == []
+
+
 def test_force_reruns_everything(history):
     layout, _, _ = history
     result = run_build(layout, force=True)

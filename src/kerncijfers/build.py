@@ -1,10 +1,12 @@
 """The build: which steps are stale, running them in one kernel, and publishing atomically.
 
 Every step records a content hash of all its inputs (raw files, suites,
-notebooks, package source, parameters) in `data/.kerncijfers/state.json`.
-A step whose hash is unchanged and whose output exists is skipped, so a build
-with nothing to do reads some files, hashes them and stops. This module
-imports only the standard library at the top for that reason.
+notebooks, package source, parameters) in `data/.kerncijfers/state.json`, and
+the SHA-256 of every file it published. A step is skipped when its input hash is
+unchanged and its published files still have the bytes it wrote: a file restored
+from git, edited by hand or deleted makes the step run again, and the build says
+which file. A build with nothing to do reads and hashes some files and stops. This
+module imports only the standard library at the top for that reason.
 
 Outputs are written to a staging folder and moved into place only when every
 step succeeded: a refused delivery or a crash leaves what was published before.
@@ -190,9 +192,62 @@ def output_exists(layout: Layout, step: Step) -> bool:
     return (layout.out_dir / SITE / "index.html").exists()
 
 
-def stale_steps(layout: Layout, steps: list[Step], force: bool) -> list[Step]:
-    done = read_state(layout).get("steps", {})
-    return [s for s in steps if force or done.get(s.id) != s.key or not output_exists(layout, s)]
+def output_folder(layout: Layout, step: Step) -> Path:
+    """Where a step publishes: data/validated/<peildatum>/, or the whole reports folder (the site included)."""
+    return layout.validated / step.params["peildatum"] if step.kind == "validate" else layout.out_dir
+
+
+def output_hashes(layout: Layout, step: Step) -> dict[str, str]:
+    """SHA-256 of every file the step published, by path relative to its output folder.
+
+    Hidden entries are the build's own (Quarto's cache, a backup during a swap), not published.
+    """
+    folder = output_folder(layout, step)
+    if not folder.is_dir():
+        return {}
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+            out[rel.as_posix()] = _file_digest(path).hex()
+    return out
+
+
+def changed_outputs(layout: Layout, step: Step, recorded: dict[str, str] | None) -> list[str]:
+    """The files the step published whose bytes are no longer those it wrote (changed or gone), as shown to the analyst.
+
+    A step recorded before outputs were (None) is only checked for its output existing.
+    """
+    if not recorded:
+        return []
+    folder = output_folder(layout, step)
+    changed = []
+    for rel, digest in recorded.items():
+        path = folder / rel
+        try:
+            same = _file_digest(path).hex() == digest
+        except OSError:  # removed, or no longer a readable file
+            same = False
+        if not same:
+            changed.append(_shown(layout, path))
+    return changed
+
+
+def stale_steps(layout: Layout, steps: list[Step], force: bool, say=lambda msg: None) -> list[Step]:
+    """The steps to run: forced, inputs changed, output missing, or a published file changed since it was written."""
+    state = read_state(layout)
+    done, recorded = state.get("steps", {}), state.get("outputs", {})
+    stale = []
+    for step in steps:
+        if force or done.get(step.id) != step.key or not output_exists(layout, step):
+            stale.append(step)
+            continue
+        changed = changed_outputs(layout, step, recorded.get(step.id))
+        if changed:
+            shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+            say(f"{shown}: not as the last build wrote {'it' if len(changed) == 1 else 'them'} (changed or removed since); rebuilding {step.id}")
+            stale.append(step)
+    return stale
 
 
 # --- locking -------------------------------------------------------------------------
@@ -236,7 +291,7 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
         _checkpoint("locked")
         recover(layout, say)  # says what it did, also when this build then fails
         steps = plan(layout)
-        stale = stale_steps(layout, steps, force)
+        stale = stale_steps(layout, steps, force, say)
         result = BuildResult(ran=[s.id for s in stale], skipped=[s.id for s in steps if s not in stale])
         if not stale:
             return result
@@ -270,10 +325,13 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
         moves = _publish(layout, validate, report, say)
         state = read_state(layout)
         state.setdefault("steps", {})
+        state.setdefault("outputs", {})
         # Manifests written at publication change the folder hash: record the hashes as they are now.
+        # With them, the bytes of every file each step published, so the next build sees a changed one.
         for s in plan(layout):
             if s.id in result.ran:
                 state["steps"][s.id] = s.key
+                state["outputs"][s.id] = output_hashes(layout, s)
         write_state(layout, state)
         _checkpoint("state-written")
         _finish_publication(layout, moves)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kerncijfers.errors import DeliveryError, refuse
+from kerncijfers.errors import refuse
 from kerncijfers.schema import TABLES, Table
 
 MANIFEST = "SHA256SUMS"
@@ -564,22 +564,3 @@ def read_delivery(raw_dir: Path, peildatum: str, *, today: dt.date | None = None
             )
         tables[name] = frame
     return Delivery(peildatum=date, folder=folder, tables=tables, files=files)
-
-
-def previous_tables(raw_dir: Path, peildatum: str) -> dict[str, tuple[str, pd.DataFrame]]:
-    """For each table, its most recent earlier delivery: {table: (peildatum, frame)}.
-
-    Used for plausibility checks; reads raw data only, so nothing flows back from a later stage.
-    Deliveries that cannot be read are skipped here: they are refused when validated themselves.
-    """
-    found: dict[str, tuple[str, pd.DataFrame]] = {}
-    for earlier in list_peildata(raw_dir):
-        if earlier >= peildatum or not PEILDATUM_RE.match(earlier):
-            continue
-        try:
-            delivery = read_delivery(raw_dir, earlier)
-        except DeliveryError:
-            continue
-        for name, frame in delivery.tables.items():
-            found[name] = (earlier, frame)
-    return found

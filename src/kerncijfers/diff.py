@@ -7,8 +7,15 @@ so a re-sorted delivery shows no change. The cell-level highlighter diff, in the
 and in HTML, is daff's; the counts and changes are computed here from the CSV text.
 
 - `diff_peildata(validated_dir, a, b)`: the validated tables of two deliveries.
-- `diff_against(current_root, other)`: every published CSV (`data/validated/**` and
-  `reports/**`, not `reports/_site`) of this tree against another tree or a git ref.
+- `diff_against(current_root, other)`: every published file (`data/validated/**` and
+  `reports/**`) of this tree against another tree or a git ref: tables (CSV) cell by cell,
+  the data behind each chart (`.vl.json`) cell by cell, the letter's sentences (the
+  `tekstcijfers` cell of a brief's notebook) sentence by sentence, and every other file
+  (PNG, SVG, XLSX, Parquet, notebooks, ...) as changed or not, byte for byte.
+  `reports/_site` is left out: it is built from the same files and not committed.
+
+Numbers are shown as the report prints them (Dutch, with Babel: 36.200, 52,5), except in
+the columns that identify a row (a cohort 2013 stays 2013).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import re
 import subprocess
 import tarfile
@@ -29,8 +37,16 @@ from kerncijfers.rounding import half_up
 from kerncijfers.schema import TABLES
 from kerncijfers.store import validated_peildata
 
-#: The folders of a build tree whose CSV files are published, relative to its root.
+#: The folders of a build tree whose files are published, relative to its root.
 PUBLISHED_FOLDERS = ("data/validated", "reports")
+#: A chart's Vega-Lite spec; the data it draws is compared cell by cell.
+CHART_SUFFIX = ".vl.json"
+#: The labelled cell of a brief's notebook that shows the letter's sentences (site.sentence_list).
+SENTENCES_LABEL = "tekstcijfers"
+#: One sentence in that cell's HTML, as site.sentence_list writes it: its id, text and source.
+_SENTENCE = re.compile(r'<li id="zin-([^"]+)"><div class="zin">(.*?)</div><p class="bron">(.*?)</p></li>', re.S)
+#: Encoding channels whose discrete fields place a mark: together they identify a row of a chart's data.
+_POSITION_CHANNELS = ("x", "y", "row", "column", "facet", "color", "shape", "detail")
 #: Inside `reports/`, the rendered site: HTML around the same numbers, not compared.
 NOT_COMPARED = ("reports/_site",)
 
@@ -207,7 +223,7 @@ def compare(name: str, old: Rows, new: Rows, key: Sequence[str] | None = None, i
         removed_columns=removed_columns,
         removed_column_numbers=removed_column_numbers,
         cells_compared=len(both) * len(columns),
-        highlight=_highlight(old, new, key),
+        highlight=_dutch_highlight(_highlight(old, new, key), key),
     )
 
 
@@ -233,6 +249,25 @@ def _highlight(old: Rows, new: Rows, key: Sequence[str]) -> tuple[tuple[str, ...
     out: list[list] = []
     daff.TableDiff(align, flags).hilite(daff.PythonTableView(out))
     return tuple(tuple("" if c is None else str(c) for c in row) for row in out)
+
+
+def _dutch_highlight(rows: tuple[tuple[str, ...], ...], key: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """daff's highlighter with the numbers of the value columns as the report prints them: 36200->51600 reads 36.200->51.600."""
+    header = next((r for r in rows if r and r[0] == "@@"), None)
+    if header is None:
+        return rows
+    values = [i for i, c in enumerate(header) if i > 0 and c not in key]
+    out = []
+    for row in rows:
+        if row is header or (row and row[0] in ("!", ":")):  # the header and daff's schema rows hold names
+            out.append(row)
+            continue
+        cells = list(row)
+        for i in values:
+            if i < len(cells) and cells[i]:
+                cells[i] = "->".join(dutch(part) for part in cells[i].split("->"))
+        out.append(tuple(cells))
+    return tuple(out)
 
 
 # --- between two peildata -------------------------------------------------------------------
@@ -315,7 +350,7 @@ def diff_peildata(validated_dir: Path, a: str, b: str, tables: Sequence[str] | N
 
 @dataclass(frozen=True)
 class OneSided:
-    """A published CSV only one build holds."""
+    """A published file only one build holds, with the rows and numbers of the tables it holds."""
 
     path: str
     rows: int
@@ -326,17 +361,27 @@ class OneSided:
 class BuildDiff(Diff):
     only_old_files: tuple[OneSided, ...] = field(default=())
     only_new_files: tuple[OneSided, ...] = field(default=())
+    #: Files both builds hold whose bytes differ, compared cell by cell or not.
+    changed_files: tuple[str, ...] = field(default=())
+    #: How many files both builds hold.
+    files_compared: int = 0
+
+    @property
+    def changed_otherwise(self) -> tuple[str, ...]:
+        """Changed files that are not a table compared cell by cell: charts (their data is), images, workbooks,
+        Parquet, pages, notebooks (their sentences are)."""
+        return tuple(p for p in self.changed_files if not p.endswith(".csv"))
 
 
-def published_csvs(root: Path) -> dict[str, str]:
-    """The text of every published CSV under `root`, by path relative to it (POSIX)."""
+def published_files(root: Path) -> dict[str, bytes]:
+    """The bytes of every published file under `root`, by path relative to it (POSIX)."""
     root = Path(root)
     out = {}
     for folder in PUBLISHED_FOLDERS:
-        for path in sorted((root / folder).rglob("*.csv")) if (root / folder).is_dir() else []:
+        for path in sorted((root / folder).rglob("*")) if (root / folder).is_dir() else []:
             rel = path.relative_to(root).as_posix()
-            if _is_published(rel):
-                out[rel] = path.read_text(encoding="utf-8")
+            if path.is_file() and _is_published(rel):
+                out[rel] = path.read_bytes()
     return out
 
 
@@ -355,8 +400,8 @@ def _git(root: Path, *args: str) -> bytes:
     return result.stdout
 
 
-def csvs_at_ref(repo: Path, ref: str) -> tuple[str, dict[str, str]]:
-    """The published CSVs committed at `ref` (read from `git archive`, never the working tree) and the commit."""
+def files_at_ref(repo: Path, ref: str) -> tuple[str, dict[str, bytes]]:
+    """The published files committed at `ref` (read from `git archive`, never the working tree) and the commit."""
     if ref.startswith("-"):
         raise ValueError(f"{ref!r} is not a git ref or a folder")
     try:
@@ -364,45 +409,135 @@ def csvs_at_ref(repo: Path, ref: str) -> tuple[str, dict[str, str]]:
     except ValueError:
         raise ValueError(f"no commit {ref!r} in the repository at {Path(repo).resolve().name}") from None
     present = [f for f in PUBLISHED_FOLDERS if _git(repo, "ls-tree", "--name-only", commit, "--", f).strip()]
-    out: dict[str, str] = {}
+    out: dict[str, bytes] = {}
     if present:
         archive = _git(repo, "archive", "--format=tar", commit, "--", *present)
         with tarfile.open(fileobj=io.BytesIO(archive), mode="r:") as tar:
             for member in tar.getmembers():
-                if member.isfile() and member.name.endswith(".csv") and _is_published(member.name):
-                    out[member.name] = tar.extractfile(member).read().decode("utf-8")
+                if member.isfile() and _is_published(member.name):
+                    out[member.name] = tar.extractfile(member).read()
     return commit, dict(sorted(out.items()))
 
 
+# --- what a published file holds to compare cell by cell ---------------------------------------
+
+
+def tables_in(path: str, content: bytes) -> dict[str, tuple[Rows, tuple[str, ...] | None]]:
+    """The tables a published file holds, by the name the diff shows: {name: (rows, key or None)}.
+
+    A CSV is one table. A chart (`.vl.json`) holds the data it draws. A brief's notebook holds
+    the letter's sentences. Any other file holds none: it is compared byte for byte.
+    """
+    if path.endswith(".csv"):
+        return {path: (read_csv_text(content.decode("utf-8")), None)}
+    if path.endswith(CHART_SUFFIX):
+        return chart_data(path, content)
+    if path.endswith(".ipynb"):
+        rows = sentences_in(content)
+        return {f"{path} (zinnen)": (rows, ("zin",))} if rows else {}
+    return {}
+
+
+def chart_data(path: str, content: bytes) -> dict[str, tuple[Rows, tuple[str, ...] | None]]:
+    """The data a chart draws, as rows: one table per dataset, keyed on the fields that place a mark."""
+    spec = json.loads(content.decode("utf-8"))
+    datasets = spec.get("datasets") or {}
+    if not datasets and isinstance(spec.get("data"), dict) and "values" in spec["data"]:
+        datasets = {"values": spec["data"]["values"]}
+    key = tuple(dict.fromkeys(_position_fields(spec)))
+    out = {}
+    for i, records in enumerate(datasets.values(), start=1):
+        columns = list(dict.fromkeys(c for r in records for c in r))
+        rows = [columns] + [[_cell(r.get(c)) for c in columns] for r in records]
+        name = f"{path} (data)" if len(datasets) == 1 else f"{path} (data {i})"
+        usable = key and set(key) <= set(columns) and _unique([tuple(r[columns.index(k)] for k in key) for r in rows[1:]])
+        out[name] = (rows, key if usable else None)
+    return out
+
+
+def _position_fields(spec) -> list[str]:
+    """The discrete fields of the channels that place a mark, anywhere in a (layered, concatenated) spec."""
+    fields = []
+    if isinstance(spec, dict):
+        encoding = spec.get("encoding")
+        if isinstance(encoding, dict):
+            for channel in _POSITION_CHANNELS:
+                enc = encoding.get(channel)
+                if isinstance(enc, dict) and enc.get("type") in ("nominal", "ordinal", "temporal") and "field" in enc:
+                    fields.append(enc["field"])
+        for value in spec.values():
+            fields += _position_fields(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            fields += _position_fields(value)
+    return fields
+
+
+def _cell(value) -> str:
+    """A chart's data value as CSV text: numbers as the pipeline writes them, nothing for null."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def sentences_in(content: bytes) -> Rows:
+    """The letter's sentences an executed brief notebook shows: rows of zin (id), tekst, bron; [] when it has none."""
+    nb = json.loads(content.decode("utf-8"))
+    for cell in nb.get("cells", []):
+        source = "".join(cell.get("source", []))
+        if cell.get("cell_type") != "code" or f"#| label: {SENTENCES_LABEL}" not in source:
+            continue
+        for output in cell.get("outputs", []):
+            page = "".join(output.get("data", {}).get("text/html", []))
+            if page:
+                return [["zin", "tekst", "bron"]] + [[zin, _text(tekst), _text(bron)] for zin, tekst, bron in _SENTENCE.findall(page)]
+    return []
+
+
+def _text(fragment: str) -> str:
+    """An HTML fragment as the reader reads it: tags dropped, entities decoded, spaces collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", fragment))).strip()
+
+
 def diff_against(current_root: Path, other: str | Path) -> BuildDiff:
-    """This tree's published CSVs (new) against another build's (old): a folder, or a git ref of this repository."""
+    """This tree's published files (new) against another build's (old): a folder, or a git ref of this repository."""
     current_root = Path(current_root)
     if Path(other).is_dir():
         if not any((Path(other) / f).is_dir() for f in PUBLISHED_FOLDERS):
             raise ValueError(f"{other} holds neither {' nor '.join(PUBLISHED_FOLDERS)}; give the root of another checkout or build tree")
-        old_files, label = published_csvs(Path(other)), str(other)
+        old_files, label = published_files(Path(other)), str(other)
     else:
         try:
-            commit, old_files = csvs_at_ref(current_root, str(other))
+            commit, old_files = files_at_ref(current_root, str(other))
         except ValueError as exc:
             raise ValueError(
                 f"{other} is neither a folder nor a git ref ({exc}); give a build tree's folder or a ref such as HEAD, main or a tag"
             ) from None
         label = f"{other} ({commit[:12]})"
-    new_files = published_csvs(current_root)
+    new_files = published_files(current_root)
+    both = sorted(set(old_files) & set(new_files))
     comparisons = []
-    for path in sorted(set(old_files) & set(new_files)):
-        comparisons.append(compare(path, read_csv_text(old_files[path]), read_csv_text(new_files[path])))
+    for path in both:
+        old_tables, new_tables = tables_in(path, old_files[path]), tables_in(path, new_files[path])
+        for name in sorted(set(old_tables) & set(new_tables)):
+            (old, key), (new, new_key) = old_tables[name], new_tables[name]
+            comparisons.append(compare(name, old, new, key if key == new_key else None))
 
-    def one_sided(files: dict[str, str], paths: Iterable[str]) -> tuple[OneSided, ...]:
+    def one_sided(files: dict[str, bytes], paths: Iterable[str]) -> tuple[OneSided, ...]:
         out = []
         for path in sorted(paths):
-            rows = read_csv_text(files[path])
-            header = rows[0] if rows else []
-            key = key_for(path, header, rows)
-            values = [i for i, c in enumerate(header) if c not in key]  # key cells (cohort 2013) are not published numbers
-            numbers = sum(number(r[i]) is not None for r in rows[1:] for i in values if i < len(r))
-            out.append(OneSided(path, len(rows) - 1 if rows else 0, numbers))
+            rows = numbers = 0
+            for name, (table, key) in tables_in(path, files[path]).items():
+                header = table[0] if table else []
+                key = key or key_for(name, header, table)
+                values = [i for i, c in enumerate(header) if c not in key]  # key cells (cohort 2013) are not published numbers
+                rows += len(table) - 1 if table else 0
+                numbers += sum(number(r[i]) is not None for r in table[1:] for i in values if i < len(r))
+            out.append(OneSided(path, rows, numbers))
         return tuple(out)
 
     only_old = one_sided(old_files, set(old_files) - set(new_files))
@@ -416,12 +551,19 @@ def diff_against(current_root: Path, other: str | Path) -> BuildDiff:
         only_new=tuple(f.path for f in only_new),
         only_old_files=only_old,
         only_new_files=only_new,
+        changed_files=tuple(p for p in both if old_files[p] != new_files[p]),
+        files_compared=len(both),
     )
 
 
+def _figures(text: str) -> list[str]:
+    """The figures a text holds, as written: '51.600', '52,5'."""
+    return re.findall(r"\d+(?:[.,]\d+)*", text)
+
+
 def changed_published_numbers(diff: BuildDiff) -> int:
-    """Published numbers that would read differently or disappear: changed, in removed rows, columns or files."""
-    changed = sum(c.is_number for t in diff.comparisons for c in t.changes)
+    """Published numbers that would read differently or disappear: changed (in a cell or a sentence), in removed rows, columns or files."""
+    changed = sum(c.is_number or _figures(c.old) != _figures(c.new) for t in diff.comparisons for c in t.changes)
     removed = sum(r.numbers() for t in diff.comparisons for r in t.removed)
     columns = sum(t.removed_column_numbers for t in diff.comparisons)
     return changed + removed + columns + sum(f.numbers for f in diff.only_old_files)
@@ -436,13 +578,18 @@ def added_published_numbers(diff: BuildDiff) -> int:
 # --- rendering ------------------------------------------------------------------------------
 
 
-def show_value(text: str) -> str:
-    """A CSV value as the letter writes it: numbers in Dutch notation, text as it is."""
+def dutch(text: str) -> str:
+    """A CSV value as the report prints it: numbers in Dutch notation (36200 -> 36.200, 52.5 -> 52,5), text as it is."""
     value = number(text)
     if value is None:
-        return text if text else "(empty)"
+        return text
     decimals = max(0, -value.as_tuple().exponent)
     return fmt.aantal(value) if decimals == 0 else fmt.decimaal(value, decimals)
+
+
+def show_value(text: str) -> str:
+    """A changed cell's value: in Dutch notation, and '(empty)' for an empty cell."""
+    return dutch(text) if text else "(empty)"
 
 
 def show_change(change: CellChange) -> tuple[str, str]:
@@ -467,19 +614,19 @@ def summary_lines(diff: Diff) -> list[str]:
     comparisons = diff.comparisons
     added = sum(len(c.added) for c in comparisons)
     removed = sum(len(c.removed) for c in comparisons)
-    noun = "files" if isinstance(diff, BuildDiff) else "tables"
+    noun = "tables (CSV files, chart data, sentences)" if isinstance(diff, BuildDiff) else "tables"
     lines = [
         f"{len(diff.changed)} of {len(comparisons)} {noun} both sides hold changed; "
         f"{diff.cells_changed} of {diff.cells_compared} cells changed, {added} rows added, {removed} rows removed."
     ]
-    if isinstance(diff, BuildDiff):
+    if isinstance(diff, BuildDiff):  # many files: the counts are the signal
         lines.append(
             f"Published numbers changed or removed: {changed_published_numbers(diff)}; added: {added_published_numbers(diff)}."
         )
-    unchanged = [c.name for c in comparisons if not c.is_changed]
-    if isinstance(diff, BuildDiff):  # many files: the count is the signal
-        lines.append(f"Unchanged: {len(unchanged)} files.")
+        lines.append(f"Files both sides hold: {len(diff.changed_files)} of {diff.files_compared} changed.")
+        lines.append(f"Changed, besides the tables: {', '.join(diff.changed_otherwise) or 'none'}.")
     else:
+        unchanged = [c.name for c in comparisons if not c.is_changed]
         lines.append(f"Unchanged: {', '.join(unchanged) or 'none'}.")
     lines.append(f"Only in {diff.old_label}: {', '.join(diff.only_old) or 'none'}.")
     lines.append(f"Only in {diff.new_label}: {', '.join(diff.only_new) or 'none'}.")

@@ -133,7 +133,8 @@ def execute(notebook: Path, output: Path, parameters: dict, *, cwd: Path, km=Non
 
 
 def clean_executed(path: Path, shown: dict | None = None) -> None:
-    """Drop run-specific metadata (timings, kernel ids) so two runs give identical bytes.
+    """Drop run-specific metadata (timings, kernel ids) and number the cells per notebook,
+    so two runs give identical bytes.
 
     With `shown`, the injected parameters cell is rewritten with those values.
     """
@@ -158,6 +159,7 @@ def clean_executed(path: Path, shown: dict | None = None) -> None:
         if cell.cell_type == "code":
             for out in cell.get("outputs", []):
                 out.get("metadata", {}).pop("papermill", None)
+    renumber(nb)
     nb.nbformat_minor = 4  # cell ids are a 4.5 feature; without them the file does not churn
     write_notebook(nb, path)
 
@@ -171,6 +173,24 @@ def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
     import nbformat
 
     path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8", newline="\n")
+
+
+def renumber(nb: nbformat.NotebookNode) -> None:
+    """Number the executed code cells 1, 2, 3... per notebook.
+
+    A build runs many notebooks in one kernel, whose counter runs on from the previous
+    notebook: without this, a delivery's validatie.ipynb or a brief's notebook would change
+    with what else the build ran before it (alone, in a batch, or with --force).
+    """
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or cell.get("execution_count") is None:
+            continue
+        count += 1
+        cell.execution_count = count
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "execute_result":
+                output["execution_count"] = count
 
 
 def display_path(path: Path, *bases: Path) -> str:

@@ -193,10 +193,6 @@ def _same_number(printed: str, value: Decimal) -> bool:
     return Decimal(printed.rstrip("%").replace(",", ".")) == value
 
 
-#: Words the letter puts before a rounded figure, and the step they round to.
-QUALIFIERS = ("ruim", "circa", "afgerond", "bijna", "ongeveer")
-
-
 def approximate(printed: str, exact: int) -> str:
     """The rounded figure the text should print for `exact`, keeping the printed qualifier.
 

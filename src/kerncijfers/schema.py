@@ -214,11 +214,3 @@ TABLES: dict[str, Table] = {
     t.name: t
     for t in (WI2021_KERNCIJFERS, WI2013_COHORTEN, WI2013_STATUS, ELIP, WI2013_LENINGEN, OVERIGE_CIJFERS)
 }
-
-
-def table(name: str) -> Table:
-    """The table definition for `name`, with a message listing the known tables."""
-    try:
-        return TABLES[name]
-    except KeyError:
-        raise KeyError(f"Unknown table {name!r}; known tables: {', '.join(TABLES)}") from None

@@ -148,13 +148,3 @@ def newest_first(validated_dir: Path, name: str, up_to: dt.date | str | None = N
     """(peildatum, frame) of table `name` from the latest delivery up to `up_to` back; read as the caller goes."""
     for p in reversed(table_peildata(validated_dir, name, up_to)):
         yield p, read_validated(validated_dir, p, name)
-
-
-def latest(validated_dir: Path, name: str, up_to: dt.date | str | None = None) -> tuple[str, pd.DataFrame] | None:
-    """The most recent validated delivery of `name` up to `up_to`, or None."""
-    history = table_history(validated_dir, name, up_to, last=1)
-    return history[-1] if history else None
-
-
-def read_summary(validated_dir: Path, peildatum: str) -> dict:
-    return json.loads((Path(validated_dir) / peildatum / SUMMARY).read_text(encoding="utf-8"))

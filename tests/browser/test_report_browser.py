@@ -224,11 +224,56 @@ def test_no_wcag_21_aa_violations(visits):
 
 
 def test_screenshot_of_the_tables_page(visits, tmp_path_factory):
-    """Keeps a screenshot for whoever reads the test log; fails only if the page is blank."""
+    """The page as a reader sees it: the screenshot (kept for the test log) is the page's width and holds text and charts.
+
+    The PNG is decoded by the browser itself (a canvas), not by a second decoder of our own.
+    """
+    import base64
+
     url, v = next((u, v) for u, v in visits.items() if u.endswith("/tabellen.html"))
     path = tmp_path_factory.mktemp("screenshots") / "tabellen.png"
-    v.page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 10_000
+    png = v.page.screenshot(path=str(path), full_page=True)
+    pixels = v.page.evaluate(
+        """async b64 => {
+            const img = new Image();
+            img.src = 'data:image/png;base64,' + b64;
+            await img.decode();
+            const canvas = document.createElement('canvas');
+            canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+            const ctx = canvas.getContext('2d');
+            ctx.drawImage(img, 0, 0);
+            const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+            const colours = new Set();
+            let dark = 0, blue = 0;
+            for (let i = 0; i < d.length; i += 4) {
+                colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+                if (d[i] + d[i + 1] + d[i + 2] < 150) dark++;
+                if (d[i] === 0x01 && d[i + 1] === 0x68 && d[i + 2] === 0x9b) blue++;  // the charts' BLAUW
+            }
+            return {width: canvas.width, height: canvas.height, page: document.documentElement.scrollHeight,
+                    colours: colours.size, dark: dark / (d.length / 4), blue: blue};
+        }""",
+        base64.b64encode(png).decode("ascii"),
+    )
+    assert pixels["width"] == 1280 and pixels["height"] == pixels["page"], pixels  # the viewport's width, the whole page
+    assert pixels["colours"] > 50, pixels  # not a blank or single-colour page
+    assert 0.005 < pixels["dark"] < 0.5, pixels  # text is drawn, and the page is not black
+    assert pixels["blue"] > 1000, pixels  # the charts' bars are drawn
+
+
+def test_pages_are_drawn_in_the_sites_own_font(visits):
+    """The text font is the one the site ships (fonts/), loaded offline in both weights: no system font stands in."""
+    for url, v in visits.items():
+        if not url.endswith("/tabellen.html"):
+            continue
+        faces = v.page.evaluate(
+            """async () => { await document.fonts.ready;
+                return [...document.fonts].map(f => [f.family.replaceAll('"', ''), f.weight, f.status]); }"""
+        )
+        assert sorted(faces) == [["Source Sans Pro", "400", "loaded"], ["Source Sans Pro", "700", "loaded"]], faces
+        family = v.page.evaluate("() => getComputedStyle(document.body).fontFamily")
+        assert family.startswith('"Source Sans Pro"'), family
+        assert any(r.endswith("/fonts/SourceSansPro-Regular.ttf") for r in v.requests), v.requests
 
 
 def _transferred(site: Path, base: str, url: str) -> int:

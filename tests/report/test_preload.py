@@ -36,6 +36,11 @@ def test_the_staged_hard_links_are_read_from_what_preload_read(validated: Path, 
     assert parsed[read_by_preload:] == [table]
 
 
-def test_preload_keeps_quiet_about_a_history_it_cannot_draw(tmp_path: Path, repo_root: Path):
+def test_preload_keeps_quiet_about_a_history_it_cannot_draw(tmp_path: Path, repo_root: Path, brief):
     """Failing there is the report's job, with its own message; the head start only stops."""
-    assert render.preload(str(tmp_path / "nothing"), str(repo_root / "data" / "briefs.yml")) is None
+    import pytest
+
+    nothing = tmp_path / "nothing"
+    with pytest.raises(tables.MissingDelivery, match="Tabel 1 needs 2 validated deliveries of wi2021_kerncijfers"):
+        tables.letter_tables(nothing, brief)  # what the report says about this history
+    render.preload(str(nothing), str(repo_root / "data" / "briefs.yml"))  # the head start raises nothing

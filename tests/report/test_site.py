@@ -14,7 +14,7 @@ import pytest
 
 from kerncijfers import formatting
 from kerncijfers.brief import load_briefs
-from kerncijfers.report import charts
+from kerncijfers.report import charts, render
 from kerncijfers.report.render import render_brief
 from kerncijfers.report.site import build_site
 
@@ -179,6 +179,26 @@ def test_earlier_briefs_stay_reachable(rendered: Path, brief, tmp_path: Path):
         assert f"{prefix}2023-06/index.html" in hrefs, f"{page_name} does not link to the earlier brief"
         assert f"{prefix}{brief.slug}/index.html" in hrefs
     assert "Uitvoeringsbrief inburgering juni 2023" in home.plain
+
+
+def test_the_build_says_how_it_built_the_site(rendered: Path, repo_root: Path, tmp_path: Path, monkeypatch):
+    out_dir = tmp_path / "reports"
+    shutil.copytree(rendered, out_dir, ignore=shutil.ignore_patterns("_site"))
+    from kerncijfers.report import quarto
+
+    monkeypatch.delenv(quarto.RENDERER_VARIABLE, raising=False)
+    monkeypatch.setattr(quarto.shutil, "which", lambda name: None)
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    assert render.build(repo_root, out_dir).startswith("Quarto not found: built the static HTML preview with nbconvert")
+    assert (out_dir / "_site" / "index.html").is_file()
+    # Quarto on PATH but not wanted (the preview asked for): nbconvert again, and the message says so.
+    monkeypatch.setattr(quarto.shutil, "which", lambda name: "/opt/quarto/bin/quarto")
+    monkeypatch.setattr(render.shutil, "which", lambda name: "/opt/quarto/bin/quarto")
+    assert render.build(repo_root, out_dir, quarto=False) == "Built the static HTML preview with nbconvert (the preview was asked for, not Quarto)"
+    # Asked for Quarto where there is none: one clear line, nothing rendered with anything else.
+    monkeypatch.setattr(quarto.shutil, "which", lambda name: None)
+    with pytest.raises(quarto.RenderFailed, match="Quarto is not on PATH"):
+        render.build(repo_root, out_dir, quarto=True)
 
 
 # --- the executed notebook ------------------------------------------------------------------

@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-from kerncijfers import formatting
+from kerncijfers import fonts, formatting
 from kerncijfers.brief import Brief
 from kerncijfers.provenance import Figure, Ledger, Recorder, cell_id, ref
 from kerncijfers.report.markup import raw_html
@@ -26,6 +26,9 @@ from kerncijfers.report.tables import ELIP_PEILDATA_IN_TABEL_3, TABEL_2_GROEPEN,
 from kerncijfers.rounding import share_half_up, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
 from kerncijfers.store import newest_first, table_history
+
+# The project's font, not the machine's: registered before this module converts anything.
+fonts.register()
 
 LOCALE = "nl-NL"
 #: vl-convert bundles several Vega-Lite versions; use the one Altair writes specs for.
@@ -46,7 +49,8 @@ VIOLET = "#42145F"  # 14,0:1
 GROEN = "#39870C"  # 4,5:1
 #: Type sizes for reading on screen and in Word; the SVG is shown at its own size.
 CONFIG = {
-    "font": "Liberation Sans, Arial, sans-serif",
+    # One family, registered by fonts.register(): no fallback a machine could fill in differently.
+    "font": fonts.FAMILY,
     "axis": {"labelFontSize": 13, "titleFontSize": 14, "labelColor": "#1a1a1a", "titleColor": "#1a1a1a"},
     "legend": {"labelFontSize": 13, "titleFontSize": 14, "labelColor": "#1a1a1a", "titleColor": "#1a1a1a"},
     "header": {"labelFontSize": 14, "labelColor": "#1a1a1a"},

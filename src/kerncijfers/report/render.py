@@ -79,7 +79,7 @@ def preload(validated_dir: str, briefs: str) -> None:
 
 
 QUARTO_MISSING = "Quarto not found: built the static HTML preview with nbconvert (no Word file; see README, Quarto)"
-QUARTO_SKIPPED = "Built the static HTML preview with nbconvert (KERNCIJFERS_RENDERER=preview)"
+QUARTO_SKIPPED = "Built the static HTML preview with nbconvert (the preview was asked for, not Quarto)"
 def render(
     root: Path,
     out_dir: Path | None = None,
@@ -286,37 +286,10 @@ def _execute(run: Callable, root: Path, folder: Path, parameters: dict, shown: d
         except NotebookFailed as exc:
             # Name the brief, and where the executed notebook with the traceback is.
             raise NotebookFailed(f"report of brief {parameters['brief']} ({target})", exc.ename, exc.evalue) from None
-        renumber(target)
-
-
-def renumber(path: Path) -> None:
-    """Number the executed cells 1, 2, 3... per notebook.
-
-    In a shared kernel the counter runs on from the previous notebook, so without this
-    a brief's notebook would change whenever another brief is added before it.
-    """
-    import nbformat
-
-    from kerncijfers.notebooks import write_notebook
-
-    nb = nbformat.read(path, as_version=4)
-    count = 0
-    for cell in nb.cells:
-        if cell.cell_type != "code" or cell.get("execution_count") is None:
-            continue
-        count += 1
-        cell.execution_count = count
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "execute_result":
-                output["execution_count"] = count
-    write_notebook(nb, path)
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return Path(os.path.relpath(path, root)).as_posix()
-    except ValueError:  # another drive on Windows
-        return str(path)
+    return Path(os.path.relpath(path, root)).as_posix()
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -1,0 +1,83 @@
+"""The charts and the site use the project's font, never the machine's: the same bytes on any machine."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kerncijfers import fonts
+
+#: Where fontconfig and vl-convert look for system fonts on Debian and Ubuntu.
+SYSTEM_FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".fonts"), str(Path.home() / ".local/share/fonts"))
+
+#: Run in a private mount namespace: lists what it still sees of the system fonts, then writes the chart exports.
+_BUILD_CHARTS = """
+import sys
+from pathlib import Path
+from kerncijfers.brief import brief_by_slug, load_briefs
+from kerncijfers.report.charts import letter_charts, write_chart_exports
+
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+folders = [Path(f) for f in sys.argv[3:]]
+print("visible system font files:", sum(1 for f in folders for p in f.rglob("*") if p.is_file()))
+brief = brief_by_slug(load_briefs(root / "data" / "briefs.yml"), "2023-12")
+write_chart_exports(letter_charts(root / "data" / "validated", brief), out)
+"""
+
+
+def test_committed_chart_exports_are_built_without_any_system_font(repo_root: Path, tmp_path: Path):
+    """With /usr/share/fonts (and the other font folders) hidden, the charts come out byte for byte as committed."""
+    if os.geteuid() != 0:
+        pytest.skip("hiding the system font folders needs a private mount namespace: run as root (as .ci/run does)")
+    unshare = shutil.which("unshare")
+    assert unshare, "unshare (util-linux) not found: the test needs it to hide the system fonts"
+    hidden = [f for f in SYSTEM_FONT_FOLDERS if Path(f).is_dir()]
+    assert hidden, "no system font folder to hide: the test would prove nothing"
+    mounts = " && ".join(f"mount -t tmpfs none '{f}'" for f in hidden)
+    out = tmp_path / "exports"
+    script = tmp_path / "build_charts.py"
+    script.write_text(_BUILD_CHARTS, encoding="utf-8")
+    command = f'{mounts} && exec "$0" "$@"'
+    result = subprocess.run(
+        [unshare, "--mount", "--propagation", "private", "sh", "-c", command, sys.executable, str(script), str(repo_root), str(out), *hidden],
+        capture_output=True, text=True, cwd=repo_root,
+    )
+    assert result.returncode == 0, f"building the charts with the system fonts hidden failed:\n{result.stderr[-3000:]}"
+    assert "visible system font files: 0" in result.stdout, result.stdout
+
+    committed = repo_root / "reports" / "2023-12" / "exports"
+    names = sorted(p.name for p in committed.iterdir() if p.suffix in (".png", ".svg"))
+    assert len(names) == 8  # four charts, SVG and PNG each
+    differ = [n for n in names if (out / n).read_bytes() != (committed / n).read_bytes()]
+    assert not differ, f"these exports depend on the machine's fonts: {', '.join(differ)}"
+
+
+def test_chart_text_names_the_project_font_only(validated: Path, brief):
+    """Every text of every SVG asks for the registered family: no fallback a machine fills in its own way."""
+    from kerncijfers.report.charts import letter_charts
+
+    for chart in letter_charts(validated, brief):
+        families = set(re.findall(r'font-family="([^"]*)"', chart.to_svg()))
+        assert families == {fonts.FAMILY}, (chart.id, families)
+
+
+def test_register_gives_vl_convert_exactly_the_two_faces():
+    folder = fonts.register()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(fonts.FILES)
+    assert fonts.register() == folder  # once per process
+
+
+def test_the_site_carries_the_fonts_its_stylesheet_names(rendered: Path):
+    site = rendered / "_site"
+    css = (site / "site.css").read_text(encoding="utf-8")
+    urls = re.findall(r'url\("([^"]+)"\)', css)
+    assert sorted(urls) == sorted(f"{fonts.SITE_FOLDER}/{name}" for name in fonts.FILES)
+    for url in urls:
+        assert (site / url).read_bytes() == (fonts.package_folder() / Path(url).name).read_bytes()
+    assert f'font-family: "{fonts.FAMILY}"' in css
