@@ -193,27 +193,17 @@ def _same_number(printed: str, value: Decimal) -> bool:
     return Decimal(printed.rstrip("%").replace(",", ".")) == value
 
 
-#: Words the letter puts before a rounded figure, and the step they round to.
-QUALIFIERS = ("ruim", "circa", "afgerond", "bijna", "ongeveer")
-
-
 def approximate(printed: str, exact: int) -> str:
     """The rounded figure the text should print for `exact`, keeping the printed qualifier.
 
-    'ruim X': X is `exact` rounded down; 'bijna X': rounded up; 'circa/afgerond/ongeveer X':
-    rounded half-up. The step is that of the printed figure (100 for 1.900, 1.000 for 138.000).
+    The rule is `rounding.approximately`, the one the sentences are written with: the step
+    follows from the size of `exact`; "ruim X" is `exact` rounded down, "bijna X" up,
+    "circa/afgerond/ongeveer X" half-up; a figure printed without a qualifier is exact.
     """
     qualifier, _, figure = printed.partition(" ")
-    value = number(figure)
-    step = 10 ** (len(str(value)) - len(str(value).rstrip("0")))
-    step = min(step, 1000)
-    if qualifier == "ruim":
-        expected = exact // step * step
-    elif qualifier == "bijna":
-        expected = -(-exact // step) * step
-    else:
-        expected = int(half_up(Decimal(exact) / step)) * step
-    return f"{qualifier} {formatting.aantal(expected)}"
+    if not figure:
+        return formatting.aantal(exact)
+    return formatting.afgerond(exact, qualifier)
 
 
 def check_published(folder: Path) -> list[Check]:
