@@ -264,6 +264,13 @@ def validate_to_stage(raw_dir: Path, peildatum: str, expectations_dir: Path, sta
     return outcome
 
 
+def checked_counts(summary: dict) -> tuple[int, int]:
+    """(delivered tables, cross-table checks) a validation summary covers; the CLI and the report count alike."""
+    names = summary.get("tables") or {}
+    tables = sum(1 for name in names if name in TABLES)
+    return tables, len(names) - tables
+
+
 def summary_frame(result: DeliveryResult) -> pd.DataFrame:
     """A small table of what was checked, for the notebook's visible output."""
     rows = []
