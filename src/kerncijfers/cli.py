@@ -184,12 +184,13 @@ def check_published(
         raise _usage(str(exc)) from None
     found = inconsistencies(checks)
     shown = checks if all_checks else found
-    # Plain lines, never cut at the terminal's width: one check per line, its fields separated by tabs.
-    console.print(f"{letter}: {len(found)} inconsistencies in {len(checks)} checks", markup=False)
-    console.print("\t".join(("plaats", "cel", "gedrukt", "verwacht", "soort", "regel")), markup=False)
+    # Plain lines, never cut at the terminal's width: one check per line, its fields separated by tabs
+    # (typer.echo, not rich, which would turn the tabs into spaces).
+    typer.echo(f"{letter}: {len(found)} inconsistencies in {len(checks)} checks")
+    typer.echo("\t".join(("plaats", "cel", "gedrukt", "verwacht", "soort", "regel", "toelichting")))
     for c in shown:
         fields = (c.plaats, c.cel, c.gedrukt, c.verwacht, c.soort if not c.klopt else "ok", c.regel)
-        console.print("\t".join(fields) + (f"\t{c.toelichting}" if c.toelichting else ""), markup=False)
+        typer.echo("\t".join(fields) + (f"\t{c.toelichting}" if c.toelichting else ""))
     if found:
         raise typer.Exit(1)
 
@@ -225,6 +226,8 @@ def diff(
             result = diff_peildata(layout.validated, peildatum_a, peildatum_b, table or None)
     except ValueError as exc:
         raise _usage(str(exc)) from None
+    except FileNotFoundError as exc:  # no git on PATH for --against <ref>
+        raise _usage(f"--against {against}: {exc.strerror}: {exc.filename} (git is needed to read a ref; or give a build's folder)") from None
     if color is None:
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     # typer.echo, not rich: CSV values may hold [brackets] that rich would read as markup.
@@ -310,9 +313,21 @@ def main() -> None:  # pragma: no cover - the `kerncijfers` command and `python 
     from kerncijfers.startup import skip_iri_grammars
 
     skip_iri_grammars()
+    # Typer 0.29 vendors Click: its usage errors are typer._click's, not click's.
+    from typer import Abort
+    from typer._click.exceptions import ClickException
+
     try:
-        app()
-        code = 0
+        code = app(standalone_mode=False)
+        code = code if isinstance(code, int) else 0
+    except ClickException as exc:
+        # A usage error (unknown command or option, missing argument) in one line, as our own usage errors.
+        command = exc.ctx.command_path if getattr(exc, "ctx", None) else "kerncijfers"
+        err.print(f"{exc.format_message()} (see {command} --help)", style="red", markup=False)
+        code = exc.exit_code
+    except Abort:
+        err.print("Aborted.", markup=False)
+        code = 1
     except SystemExit as exc:
         code = exc.code
     if isinstance(code, str):
