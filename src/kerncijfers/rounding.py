@@ -58,6 +58,16 @@ def average_half_up(total: int, count: int) -> int:
     return int(half_up(Decimal(total) / Decimal(count)))
 
 
+def sums_after_rounding(total: int, parts: Sequence[int], step: int) -> bool:
+    """Whether `total` can be the sum of `parts` when each of them was rounded to `step` on its own.
+
+    Each rounded figure lies within half a step of its exact value, so the rounded total and the sum
+    of the rounded parts can differ by up to half a step per figure: 51.600 = 34.400 + 16.100 + 1.100
+    exactly, but 32.400 may print beside parts that sum to 32.300.
+    """
+    return abs(total - sum(parts)) * 2 <= step * (len(parts) + 1)
+
+
 def to_hundreds(value: int) -> int:
     """Round a count to hundreds, half-up, as the letter publishes Wi2021 figures."""
     return int(half_up(Decimal(value) / 100) * 100)
