@@ -94,7 +94,8 @@ def validate_deliveries(
         if "wi2013_cohorten" in delivery.tables and "wi2013_status" in delivery.tables:
             frame = rules.reconcile_wi2013(delivery.tables["wi2013_cohorten"], delivery.tables["wi2013_status"])
             if frame is not None:
-                _stack(stacks, origin, rules.RECONCILIATION, frame, p, shown_path(delivery.files["wi2013_status"], raw_dir))
+                files = " and ".join(shown_path(delivery.files[n], raw_dir) for n in ("wi2013_cohorten", "wi2013_status"))
+                _stack(stacks, origin, rules.RECONCILIATION, frame, p, files)
     per_delivery: dict[str, list[TableOutcome]] = {p: [] for p in readable}
     for name in sorted(stacks, key=lambda n: (n == rules.RECONCILIATION, n)):
         stacked = pd.concat(stacks[name])
@@ -150,7 +151,7 @@ def _reconciliation_finding(f: Finding, delivery, raw_dir: Path) -> Finding:
     cohorten_file = shown_path(delivery.files["wi2013_cohorten"], raw_dir)
     where = f"row {rows[0]}" if len(rows) == 1 else f"{r['tekst_definitie']}: rows " + " and ".join(str(n) for n in rows)
     return replace(
-        f, row=rows[0], column="aantal",
+        f, file=shown_path(delivery.files["wi2013_status"], raw_dir), row=rows[0], column="aantal",
         value=f"{int(r['tekst'])} ({where}), but column {r['tabel2_kolom']} of {cohorten_file} "
               f"sums to {int(r['som_tabel2'])} over its totaal {_ranges(totals)}",
         message="the Wi2013 status total does not reconcile with the sum over the cohorts in wi2013_cohorten",
