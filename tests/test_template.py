@@ -48,3 +48,51 @@ def test_a_filled_in_template_is_accepted(tmp_path, repo_root, validator):
     path.write_text(path.read_text(encoding="utf-8") + "\n".join(rows) + "\n", encoding="utf-8")
     result = validate_delivery(tmp_path / "raw", "2023-11-01", repo_root / "expectations")
     assert result.summary["status"] == "geaccepteerd"
+
+
+def _fill_xlsx_as_excel_saves_it(path, rows, empty_at=None):
+    """Fill a template with openpyxl as an analyst does in Excel: values typed into the formatted rows.
+
+    The rows below the data keep their text format and drop-down lists, as Excel saves them; they are
+    empty to the analyst. `empty_at` leaves one row inside the table blank.
+    """
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb.active
+    r = 2
+    for values in rows:
+        if r == empty_at:
+            r += 1
+        for c, v in enumerate(values, start=1):
+            ws.cell(row=r, column=c, value=int(v) if v.isdigit() else v)
+        r += 1
+    wb.save(path)
+
+
+def test_an_xlsx_template_filled_as_excel_saves_it_is_accepted(tmp_path, repo_root, validator):
+    from kerncijfers.pipeline import validate_delivery
+
+    write_template(tmp_path / "raw" / "2023-11-01", "2023-11-01", "xlsx", ["elip"])
+    rows = [line.split(",") for line in (repo_root / "data/raw/2023-11-01/elip.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    path = tmp_path / "raw" / "2023-11-01" / "elip.xlsx"
+    _fill_xlsx_as_excel_saves_it(path, rows)
+    sheet = load_workbook(path).active
+    assert sheet.max_row == 201 and sheet["A201"].number_format == "@" and sheet.data_validations.dataValidation
+    result = validate_delivery(tmp_path / "raw", "2023-11-01", repo_root / "expectations")
+    assert result.summary["status"] == "geaccepteerd"
+    assert result.summary["tables"]["elip"]["rows"] == len(rows) == 11
+
+
+def test_an_empty_row_inside_a_filled_template_is_still_refused(tmp_path, repo_root, validator):
+    import pytest
+
+    from kerncijfers.errors import DeliveryError
+    from kerncijfers.pipeline import validate_delivery
+
+    write_template(tmp_path / "raw" / "2023-11-01", "2023-11-01", "xlsx", ["elip"])
+    rows = [line.split(",") for line in (repo_root / "data/raw/2023-11-01/elip.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    _fill_xlsx_as_excel_saves_it(tmp_path / "raw" / "2023-11-01" / "elip.xlsx", rows, empty_at=5)
+    with pytest.raises(DeliveryError) as exc:
+        validate_delivery(tmp_path / "raw", "2023-11-01", repo_root / "expectations")
+    assert [(f.file.split("/", 1)[1], f.rule, f.row) for f in exc.value.findings] == [("raw/2023-11-01/elip.xlsx", "no-empty-rows", 5)]

@@ -76,16 +76,35 @@ def test_broken_rule_is_named_with_its_cell(seed_tree, repo_root, validator, pei
     assert f.severity == "error" and f.hint
 
 
-def test_reconciliation_failure_names_both_files(seed_tree, repo_root, validator):
+def test_reconciliation_failure_names_the_cells_of_both_files(seed_tree, repo_root, validator):
     # Move 10 persons from ontheven to nog plichtig in the text only: the status table still sums.
     _break(seed_tree, "2023-10-01", "wi2013_status", "ontheven,33531", "ontheven,33521")
     _break(seed_tree, "2023-10-01", "wi2013_status", "nog_plichtig,43941", "nog_plichtig,43951")
     findings = _refusal(seed_tree, "2023-10-01", repo_root)
-    assert [(f.rule, f.row, f.value) for f in findings] == [
-        ("tabel2-sluit-aan-op-tekst", 3, "33531, expected 33521 (the total in wi2013_status)"),
-        ("tabel2-sluit-aan-op-tekst", 4, "43941, expected 43951 (the total in wi2013_status)"),
+    cohorten = "data/raw/2023-10-01/wi2013_cohorten.csv"
+    assert [(f.file, f.row, f.column, f.value) for f in findings] == [
+        ("data/raw/2023-10-01/wi2013_status.csv", 4, "aantal",
+         f"33521 (row 4), but column ontheven of {cohorten} sums to 33531 over its totaal rows 2, 5, 8 … 32"),
+        ("data/raw/2023-10-01/wi2013_status.csv", 7, "aantal",
+         f"43951 (row 7), but column nog_plichtig of {cohorten} sums to 43941 over its totaal rows 2, 5, 8 … 32"),
     ]
-    assert findings[0].file == "data/raw/2023-10-01/wi2013_cohorten.csv and data/raw/2023-10-01/wi2013_status.csv"
+    assert {f.rule for f in findings} == {"tabel2-sluit-aan-op-tekst"}
+    text = (seed_tree / "raw/2023-10-01/wi2013_status.csv").read_text(encoding="utf-8").splitlines()
+    assert text[3].endswith(",ontheven,33521") and text[6].endswith(",nog_plichtig,43951")  # row 4 and row 7 of the file
+
+
+def test_one_wrong_cell_that_breaks_two_sums_is_named(seed_tree, repo_root, validator):
+    # 2018 totaal voldaan 10822 (the letter's shifted cell): the row sum and the doelgroep sum both break.
+    _break(seed_tree, "2023-10-01", "wi2013_cohorten", "2018,totaal,17880,12212", "2018,totaal,17880,10822")
+    findings = [f for f in _refusal(seed_tree, "2023-10-01", repo_root) if f.file.endswith("wi2013_cohorten.csv")]
+    assert {(f.rule, f.row, f.column) for f in findings} == {
+        ("totaal-is-som-statussen", 17, "totaal"), ("voldaan-totaal-is-som-doelgroepen", 17, "voldaan"),
+    }
+    for f in findings:
+        assert f.hint.startswith(
+            "Likely the one wrong cell is row 17, column voldaan (10822): 12212 there satisfies every sum it breaks "
+            "(totaal-is-som-statussen, voldaan-totaal-is-som-doelgroepen)."
+        ), f.hint
 
 
 def test_cumulative_count_that_shrinks_is_refused(seed_tree, repo_root, validator):

@@ -22,6 +22,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help (Click's): typer's rich panels label every flag "<bool>", which reads as if it took a value.
+    rich_markup_mode=None,
 )
 # soft_wrap: a message stays one line, however narrow the terminal or wherever the output goes.
 console = Console(highlight=False, soft_wrap=True)
@@ -31,12 +33,36 @@ DataDir = typer.Option(None, "--data-dir", help="Data tree with raw/, validated/
 OutDir = typer.Option(None, "--out-dir", help="Where the report goes (default: reports/).")
 
 
+#: Exit codes: 1 = the data or the letter has a problem (refused, inconsistent); 2 = the command was used wrongly.
+USAGE_ERROR = 2
+
+
+def _usage(message: str) -> typer.Exit:
+    """One line saying how the command was used wrongly; raise the returned Exit (code 2)."""
+    err.print(message, style="red", markup=False)
+    return typer.Exit(USAGE_ERROR)
+
+
 def _layout(data_dir: Optional[Path], out_dir: Optional[Path] = None) -> Layout:
+    if data_dir is not None and not Path(data_dir).is_dir():
+        raise _usage(f"--data-dir {data_dir}: no such folder; pass a data tree with raw/ and briefs.yml (default: data/).")
     try:
         return Layout.make(data_dir=data_dir, out_dir=out_dir)
     except FileNotFoundError as exc:
-        err.print(str(exc), style="red", markup=False)
-        raise typer.Exit(2) from None
+        raise _usage(str(exc)) from None
+
+
+def _peildatum(value: str, what: str = "peildatum") -> str:
+    """A peildatum argument as YYYY-MM-DD, or a usage error naming what is wrong with it."""
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError as exc:
+        if len(value) == 10 and value[4] == value[7] == "-" and value.replace("-", "").isdigit():
+            raise _usage(f"{what} {value} is not a date: {exc}. Write it as YYYY-MM-DD, e.g. 2024-05-01.") from None
+        raise _usage(f"{what} {value!r} is not written as YYYY-MM-DD, e.g. 2024-05-01.") from None
+    return value
 
 
 def _say(message: str, style: str | None = None) -> None:
@@ -54,8 +80,14 @@ def build(
     from kerncijfers.build import BuildFailed, BuildLocked, PublicationBroken, run_build
 
     layout = _layout(data_dir, out_dir)
+    said: list[str] = []
+
+    def progress(message: str) -> None:
+        said.append(message)
+        _say(message, "dim")
+
     try:
-        result = run_build(layout, force=force, progress=lambda msg: _say(msg, "dim"))
+        result = run_build(layout, force=force, progress=progress)
     except BuildLocked as exc:
         _say(f"Build refused: {exc}", "red")
         raise typer.Exit(3) from None
@@ -70,7 +102,8 @@ def build(
     for warning in result.warnings:
         _say(f"warning: {warning}", "yellow")
     for note in result.notes:
-        _say(note)
+        if not any(line.startswith(note) for line in said):  # each message once: a note may have been said as progress
+            _say(note)
     if not result.ran:
         console.print(f"Nothing to do: {len(result.skipped)} steps up to date.", markup=False)
     else:
@@ -90,21 +123,37 @@ def _steps(ids: list[str], shown: int = 6) -> str:
 def validate(peildatum: str = typer.Argument(..., help="The delivery folder, YYYY-MM-DD."), data_dir: Optional[Path] = DataDir) -> None:
     """Check one delivery without publishing it. Exits 1 if it would be refused."""
     from kerncijfers.errors import DeliveryError
-    from kerncijfers.pipeline import validate_delivery
+    from kerncijfers.pipeline import checked_counts, validate_delivery
 
     layout = _layout(data_dir)
+    _peildatum(peildatum)
+    folder = layout.raw / peildatum
+    if not folder.is_dir():
+        known = sorted(p.name for p in layout.raw.iterdir() if p.is_dir()) if layout.raw.is_dir() else []
+        raise _usage(f"no delivery folder {folder}; delivery folders: {', '.join(known) or 'none'}.")
     with err.status(f"Validating {peildatum} (Great Expectations takes a few seconds to load)"):
         try:
             result = validate_delivery(layout.raw, peildatum, layout.expectations)
         except DeliveryError as exc:
             for finding in exc.findings:
                 _say(str(finding), "red")
-            _say(f"Delivery {peildatum} would be refused.", "red")
+            files = len({f.file for f in exc.findings})
+            _say(f"Delivery {peildatum} would be refused: {_count(len(exc.findings), 'problem')} in {_count(files, 'file')}.", "red")
             raise typer.Exit(1) from None
     for finding in result.warnings:
         _say(f"warning: {finding}", "yellow")
     s = result.summary
-    console.print(f"Delivery {peildatum}: {s['status']}; {s['expectations_evaluated']} rules over {len(result.tables)} tables, {s['warnings']} warnings.", markup=False)
+    tables, cross_checks = checked_counts(s)
+    console.print(
+        f"Delivery {peildatum} accepted: {_count(s['expectations_evaluated'], 'rule')} over {_count(tables, 'table')} "
+        f"and {_count(cross_checks, 'cross-table check')}, {_count(s['warnings'], 'warning')}.",
+        markup=False,
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 table', '4 tables'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @app.command("check-published")
@@ -114,26 +163,34 @@ def check_published(
     all_checks: bool = typer.Option(False, "--all", help="Also list the checks that passed."),
 ) -> None:
     """Run the delivery rules over a letter as printed; list every inconsistency. Exits 1 if there is any."""
-    from rich.table import Table
-    from rich.text import Text
-
     from kerncijfers.brief import brief_by_slug, load_briefs
+    from kerncijfers.published import LetterError, inconsistencies
     from kerncijfers.published import check_published as run_checks
-    from kerncijfers.published import inconsistencies
 
     layout = _layout(data_dir)
+    letters = sorted(p.name for p in layout.published.iterdir() if p.is_dir()) if layout.published.is_dir() else []
     if letter is None:
-        letter = brief_by_slug(load_briefs(layout.briefs), None).published
-    checks = run_checks(layout.published / letter)
+        try:
+            letter = brief_by_slug(load_briefs(layout.briefs), None).published
+        except (FileNotFoundError, ValueError, KeyError) as exc:
+            raise _usage(f"no letter given and no default: {exc}") from None
+        if letter is None:
+            raise _usage(f"the latest brief in {layout.briefs} has no printed letter; name one of: {', '.join(letters) or 'none'}.")
+    if letter not in letters:
+        raise _usage(f"no letter {letter!r} in {layout.published}; letters: {', '.join(letters) or 'none'}.")
+    try:
+        checks = run_checks(layout.published / letter)
+    except LetterError as exc:
+        raise _usage(str(exc)) from None
     found = inconsistencies(checks)
     shown = checks if all_checks else found
-    table = Table(title=f"{letter}: {len(found)} inconsistencies in {len(checks)} checks")
-    for col in ("plaats", "cel", "gedrukt", "verwacht", "soort", "regel"):
-        table.add_column(col)
+    # Plain lines, never cut at the terminal's width: one check per line, its fields separated by tabs
+    # (typer.echo, not rich, which would turn the tabs into spaces).
+    typer.echo(f"{letter}: {len(found)} inconsistencies in {len(checks)} checks")
+    typer.echo("\t".join(("plaats", "cel", "gedrukt", "verwacht", "soort", "regel", "toelichting")))
     for c in shown:
-        # Text, not str: a printed value may hold [brackets], which rich reads as markup.
-        table.add_row(*(Text(v) for v in (c.plaats, c.cel, c.gedrukt, c.verwacht, c.soort if not c.klopt else "ok", c.regel)))
-    console.print(table)
+        fields = (c.plaats, c.cel, c.gedrukt, c.verwacht, c.soort if not c.klopt else "ok", c.regel)
+        typer.echo("\t".join(fields) + (f"\t{c.toelichting}" if c.toelichting else ""))
     if found:
         raise typer.Exit(1)
 
@@ -161,16 +218,16 @@ def diff(
 
     layout = _layout(data_dir)
     if (against is None) == (peildatum_a is None or peildatum_b is None) or (against is not None and peildatum_a is not None):
-        err.print("[red]Give two peildata (kerncijfers diff 2023-05-01 2023-10-01) or --against <git ref or folder>, not both.[/red]")
-        raise typer.Exit(2)
+        raise _usage("Give two peildata (kerncijfers diff 2023-05-01 2023-10-01) or --against <git ref or folder>, not both.")
     try:
         if against is not None:
             result = diff_against(layout.root, against)
         else:
             result = diff_peildata(layout.validated, peildatum_a, peildatum_b, table or None)
     except ValueError as exc:
-        _say(str(exc), "red")
-        raise typer.Exit(2) from None
+        raise _usage(str(exc)) from None
+    except FileNotFoundError as exc:  # no git on PATH for --against <ref>
+        raise _usage(f"--against {against}: {exc.strerror}: {exc.filename} (git is needed to read a ref; or give a build's folder)") from None
     if color is None:
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     # typer.echo, not rich: CSV values may hold [brackets] that rich would read as markup.
@@ -197,14 +254,13 @@ def template(
     from kerncijfers.template import write_template
 
     if fmt not in ("csv", "xlsx"):
-        err.print("[red]--format must be csv or xlsx[/red]")
-        raise typer.Exit(2)
+        raise _usage(f"--format {fmt}: choose csv or xlsx.")
+    _peildatum(peildatum)
     layout = _layout(data_dir)
     try:
         paths = write_template(layout.raw / peildatum, peildatum, fmt, table)
-    except (FileExistsError, ValueError, KeyError) as exc:
-        _say(str(exc), "red")
-        raise typer.Exit(2) from None
+    except (FileExistsError, ValueError) as exc:
+        raise _usage(str(exc)) from None
     for p in paths:
         console.print(f"wrote {p.relative_to(layout.data_dir.parent)}", markup=False)
     console.print("Fill in the rows; delete the files of tables this delivery does not hold. Then run `kerncijfers build`.")
@@ -299,9 +355,21 @@ def main() -> None:  # pragma: no cover - the `kerncijfers` command and `python 
     from kerncijfers.startup import skip_iri_grammars
 
     skip_iri_grammars()
+    # Typer 0.29 vendors Click: its usage errors are typer._click's, not click's.
+    from typer import Abort
+    from typer._click.exceptions import ClickException
+
     try:
-        app()
-        code = 0
+        code = app(standalone_mode=False)
+        code = code if isinstance(code, int) else 0
+    except ClickException as exc:
+        # A usage error (unknown command or option, missing argument) in one line, as our own usage errors.
+        command = exc.ctx.command_path if getattr(exc, "ctx", None) else "kerncijfers"
+        err.print(f"{exc.format_message()} (see {command} --help)", style="red", markup=False)
+        code = exc.exit_code
+    except Abort:
+        err.print("Aborted.", markup=False)
+        code = 1
     except SystemExit as exc:
         code = exc.code
     if isinstance(code, str):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kerncijfers.errors import refuse
+from kerncijfers.errors import DeliveryError, refuse
 from kerncijfers.schema import TABLES, Table
 
 MANIFEST = "SHA256SUMS"
@@ -425,41 +425,60 @@ def _to_frame(cells: list[list[str]], kinds: list[list[str]] | None, table: Tabl
             f"Order the columns as: {','.join(expected)}.", row=header_row + 1, value=",".join(header),
         )
     body = cells[header_row + 1 :]
-    rows, numbers = [], []
+    # Trailing rows without a value are what Excel keeps of formatted or validated cells (the
+    # template formats rows 2-201): they are not part of the table. An empty row inside it is refused.
+    while body and not any(v.strip() for v in body[-1]):
+        body = body[:-1]
+    rows, numbers, problems = [], [], []
     for offset, values in enumerate(body):
         rownum = header_row + 2 + offset
         padded = list(values) + [""] * (len(expected) - len(values))
-        if any(v.strip() for v in padded[len(expected):]):
-            col = len(expected) + next(i for i, v in enumerate(padded[len(expected):]) if v.strip()) + 1
-            raise refuse(
-                shown, "no-cells-outside-table", f"{_column_label(col, is_xlsx)} has a value but no header; the row may be shifted",
-                "Remove the stray value or move the row's values back under the right headers.",
-                row=rownum, value=padded[col - 1],
-            )
-        if not any(v.strip() for v in padded):
-            raise refuse(
-                shown, "no-empty-rows", "the row is empty", "Delete empty rows inside and below the table.", row=rownum,
-            )
-        if not padded[0].strip():
-            # Every table starts with peildatum; a row without one is usually a sum or note typed below the table.
-            raise refuse(
-                shown, "not-empty", "the row has no peildatum",
-                "Fill in the peildatum; if the row is a sum or a note added below the table, delete it.",
-                row=rownum, column=expected[0], value=",".join(v.strip() for v in padded),
-            )
-        if not is_xlsx and len(values) < len(expected):
-            # A CSV row with too few separators: without this, its values would slide under the wrong headers.
-            raise refuse(
-                shown, "row-complete", f"the row has {len(values)} values for {len(expected)} columns; a value is missing or the row is shifted",
-                "Give the row one value per column; an empty cell still needs its separator.",
-                row=rownum, value=",".join(values),
-            )
+        try:
+            _check_row(padded, values, expected, rownum, is_xlsx, shown)
+        except DeliveryError as exc:
+            problems += exc.findings
+            continue
         rows.append(padded[: len(expected)])
         numbers.append(rownum)
-    if not rows:
+    if not rows and not problems:
         raise refuse(shown, "rows-present", "the file has a header but no rows", "Fill in the table or leave the file out of the delivery.")
     frame = pd.DataFrame(rows, columns=expected, index=pd.Index(numbers, name="row"), dtype=object)
-    return _parse_columns(frame, kinds, header_row, table, shown)
+    try:
+        parsed = _parse_columns(frame, kinds, header_row, table, shown)
+    except DeliveryError as exc:
+        problems += exc.findings
+    if problems:
+        raise DeliveryError(sorted(problems, key=lambda f: (f.row or 0, expected.index(f.column) if f.column in expected else -1)))
+    return parsed
+
+
+def _check_row(padded: list[str], values: list[str], expected: list[str], rownum: int, is_xlsx: bool, shown: str) -> None:
+    """Refuse a row that is not one record of the table: stray cells, empty, without peildatum, too short."""
+    if any(v.strip() for v in padded[len(expected):]):
+        col = len(expected) + next(i for i, v in enumerate(padded[len(expected):]) if v.strip()) + 1
+        raise refuse(
+            shown, "no-cells-outside-table", f"{_column_label(col, is_xlsx)} has a value but no header; the row may be shifted",
+            "Remove the stray value or move the row's values back under the right headers.",
+            row=rownum, value=padded[col - 1],
+        )
+    if not any(v.strip() for v in padded):
+        raise refuse(
+            shown, "no-empty-rows", "the row is empty inside the table", "Delete the empty row, or fill it in.", row=rownum,
+        )
+    if not padded[0].strip():
+        # Every table starts with peildatum; a row without one is usually a sum or note typed below the table.
+        raise refuse(
+            shown, "not-empty", "the row has no peildatum",
+            "Fill in the peildatum; if the row is a sum or a note added below the table, delete it.",
+            row=rownum, column=expected[0], value=",".join(v.strip() for v in padded),
+        )
+    if not is_xlsx and len(values) < len(expected):
+        # A CSV row with too few separators: without this, its values would slide under the wrong headers.
+        raise refuse(
+            shown, "row-complete", f"the row has {len(values)} values for {len(expected)} columns; a value is missing or the row is shifted",
+            "Give the row one value per column; an empty cell still needs its separator.",
+            row=rownum, value=",".join(values),
+        )
 
 
 def _find_header(cells: list[list[str]], expected: list[str], shown: str) -> int:
@@ -482,13 +501,18 @@ def _find_header(cells: list[list[str]], expected: list[str], shown: str) -> int
 
 
 def _parse_columns(frame: pd.DataFrame, kinds, header_row: int, table: Table, shown: str) -> pd.DataFrame:
-    out = {}
+    """Typed columns; every cell that cannot be read is reported, not only the first."""
+    out, problems = {}, []
     for pos, col in enumerate(table.columns):
         raw = frame[col.name].map(lambda v: v.strip() if isinstance(v, str) else v)
         kind_of = (lambda r: kinds[r - 1][pos] if kinds and pos < len(kinds[r - 1]) else "text")
         values = []
         for rownum, value in raw.items():
-            values.append(_parse_cell(value, col, rownum, kind_of(rownum) if kinds else None, shown))
+            try:
+                values.append(_parse_cell(value, col, rownum, kind_of(rownum) if kinds else None, shown))
+            except DeliveryError as exc:
+                problems += exc.findings
+                values.append(None)
         if col.dtype == "int":
             out[col.name] = pd.array(values, dtype="Int64")
         elif col.dtype == "decimal":
@@ -497,13 +521,20 @@ def _parse_columns(frame: pd.DataFrame, kinds, header_row: int, table: Table, sh
             out[col.name] = pd.array(values, dtype=object)
         else:
             out[col.name] = pd.array(values, dtype="string")
+    if problems:
+        raise DeliveryError(problems)
     return pd.DataFrame(out, index=frame.index)
+
+
+def _lower_first(text: str) -> str:
+    """'Number of persons.' -> 'number of persons.', to follow a colon in a hint."""
+    return text[:1].lower() + text[1:]
 
 
 def _parse_cell(value: str, col, rownum: int, kind: str | None, shown: str):
     where = dict(row=rownum, column=col.name, value=value)
     if value == "":
-        raise refuse(shown, "not-empty", "the cell is empty", f"Fill in {col.name}: {col.description}", **where)
+        raise refuse(shown, "not-empty", "the cell is empty", f"Fill in {col.name}: {_lower_first(col.description)}", **where)
     if col.dtype == "int":
         if kind == "text":
             raise refuse(shown, "number-stored-as-number", "the number is stored as text", "Convert the column to numbers in Excel (Converteren naar getal).", **where)
@@ -517,13 +548,13 @@ def _parse_cell(value: str, col, rownum: int, kind: str | None, shown: str):
         if DECIMAL_RE.match(value) and not INT_RE.match(value):
             raise refuse(shown, "whole-number", "the value is not a whole number", "Counts are whole numbers: check the cell.", **where)
         if not INT_RE.match(value):
-            raise refuse(shown, "type-int", "the value is not a number", f"{col.name} holds whole numbers ({col.description})", **where)
+            raise refuse(shown, "type-int", "the value is not a number", f"Write a whole number in digits, e.g. 51600: {col.name} is {_lower_first(col.description)}", **where)
         return int(value)
     if col.dtype == "decimal":
         if re.match(r"^-?\d+,\d+$", value):
             raise refuse(shown, "decimal-point", "the value has a decimal comma", "Write decimals with a point, e.g. 34.5.", **where)
         if not DECIMAL_RE.match(value):
-            raise refuse(shown, "type-decimal", "the value is not a number", f"{col.name} holds a number with a decimal point.", **where)
+            raise refuse(shown, "type-decimal", "the value is not a number", f"Write a number in digits with a decimal point, e.g. 34.5: {col.name} is {_lower_first(col.description)}", **where)
         return float(value)
     if col.dtype == "date":
         if kind == "number" or re.match(r"^\d{5}(\.0)?$", value):
@@ -550,17 +581,26 @@ def read_delivery(raw_dir: Path, peildatum: str, *, today: dt.date | None = None
     date = parse_peildatum(peildatum, today=today, where=shown_folder)
     files = table_files(folder, raw_dir)
     check_manifest(folder, files, raw_dir)
-    tables = {}
+    tables, problems = {}, []
+    # Every file is read, so one run reports the problems of all of them.
     for name, path in files.items():
         shown = shown_path(path, raw_dir)
-        frame = read_table(path, TABLES[name], shown=shown)
+        try:
+            frame = read_table(path, TABLES[name], shown=shown)
+        except DeliveryError as exc:
+            problems += exc.findings
+            continue
         wrong = frame[frame["peildatum"] != date]
         if len(wrong):
             rownum = int(wrong.index[0])
-            raise refuse(
+            problems += refuse(
                 shown, "peildatum-matches-folder", f"the peildatum in the file differs from the folder's ({peildatum})",
                 "Put the file in the folder of its own peildatum, or correct the peildatum column.",
                 row=rownum, column="peildatum", value=str(wrong.iloc[0]["peildatum"]),
-            )
+            ).findings
+            continue
         tables[name] = frame
-    return Delivery(peildatum=date, folder=folder, tables=tables, files=files)
+    delivery = Delivery(peildatum=date, folder=folder, tables=tables, files=files)
+    if problems:
+        raise DeliveryError(problems, readable=delivery)
+    return delivery

@@ -47,8 +47,10 @@ class Finding:
 class DeliveryError(Exception):
     """A delivery was refused. Carries the findings that block it."""
 
-    def __init__(self, findings: list[Finding] | Finding):
+    def __init__(self, findings: list[Finding] | Finding, readable=None):
         self.findings = [findings] if isinstance(findings, Finding) else list(findings)
+        #: The part of the delivery that could be read (a `delivery.Delivery`), so its rules still run.
+        self.readable = readable
         super().__init__("\n".join(str(f) for f in self.findings))
 
 

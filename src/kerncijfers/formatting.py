@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 
-from kerncijfers.rounding import half_up
+from kerncijfers.rounding import approximately, half_up
 
 LOCALE = "nl_NL"
 
@@ -18,6 +18,12 @@ LOCALE = "nl_NL"
 def aantal(value: int | Decimal) -> str:
     """A count with a thousands separator: 51600 -> '51.600'."""
     return format_decimal(half_up(value, 0), format="#,##0", locale=LOCALE)
+
+
+def afgerond(value: int, qualifier: str | None = None) -> str:
+    """A count rounded for running text (rounding.approximately): 138610 -> 'bijna 139.000', 2011 -> 'ruim 2.000'."""
+    rounded = approximately(value, qualifier)
+    return f"{rounded.qualifier} {aantal(rounded.figure)}".lstrip()
 
 
 def bedrag(value: int | Decimal) -> str:

@@ -72,11 +72,15 @@ def validate_deliveries(
     validator = validator_for(expectations_dir)
     results: dict[str, DeliveryResult | DeliveryError] = {}
     readable = {}
+    unreadable: dict[str, list[Finding]] = {}  # files of a delivery that could not be read, while its other files can
     for p in peildata:
         try:
             readable[p] = read_delivery_cached(raw_dir, p, today=today)
         except DeliveryError as exc:
             results[p] = exc
+            if exc.readable is not None and exc.readable.tables:
+                # Check the files that could be read too, so one run reports every problem of the delivery.
+                readable[p], unreadable[p] = exc.readable, exc.findings
     # Stack every table of every readable delivery, remembering where each row came from.
     stacks: dict[str, list[pd.DataFrame]] = {}
     origin: dict[str, list[tuple[str, int, str]]] = {}
@@ -101,10 +105,63 @@ def validate_deliveries(
             per_delivery[p].append(part)
     for p, delivery in readable.items():
         outcomes = per_delivery[p]
+        for outcome in outcomes:
+            outcome.findings = _with_real_cells(outcome, delivery, raw_dir)
+        if p in unreadable:
+            results[p] = DeliveryError(unreadable[p] + [f for o in outcomes for f in o.findings if f.severity == "error"])
+            continue
         summary = summarise(delivery, outcomes, previous_of[p], raw_dir, validator.gx_version)
         result = DeliveryResult(peildatum=p, tables=delivery.tables, outcomes=outcomes, summary=summary)
         results[p] = DeliveryError(result.errors) if result.errors else result
     return {p: results[p] for p in peildata}
+
+
+def _with_real_cells(outcome: TableOutcome, delivery, raw_dir: Path) -> list[Finding]:
+    """Findings that name cells of the delivered files: the reconciliation's, and the likely wrong cell of broken sums."""
+    if outcome.name == rules.RECONCILIATION:
+        return [_reconciliation_finding(f, delivery, raw_dir) if f.row is not None else f for f in outcome.findings]
+    if outcome.name not in delivery.tables:
+        return outcome.findings
+    frame = delivery.tables[outcome.name]
+    errors = rules.likely_errors(frame, rules.sum_rules(outcome.name, frame))
+    out = []
+    for f in outcome.findings:
+        error = next((e for e in errors if any(r.rule == f.rule and r.total[0] == f.row for r in e.rules)), None)
+        if error is not None:
+            (row, column), others = error.cell, sorted({r.rule for r in error.rules})
+            f = replace(f, hint=f"Likely the one wrong cell is row {row}, column {column} ({_fmt_cell(frame.at[error.cell])}): "
+                                f"{error.value} there satisfies every sum it breaks ({', '.join(others)}). {f.hint}")
+        out.append(f)
+    return out
+
+
+def _fmt_cell(value) -> str:
+    return str(int(value)) if not pd.isna(value) else "(empty)"
+
+
+def _reconciliation_finding(f: Finding, delivery, raw_dir: Path) -> Finding:
+    """A reconciliation finding about the cells of both files, not about a row of the derived frame."""
+    recon = rules.reconcile_wi2013(delivery.tables["wi2013_cohorten"], delivery.tables["wi2013_status"])
+    r = recon.loc[f.row]
+    cohorten, status = delivery.tables["wi2013_cohorten"], delivery.tables["wi2013_status"]
+    totals = [int(i) for i in cohorten.index[cohorten["doelgroep"] == "totaal"]]
+    status_rows = {str(s): int(i) for i, s in zip(status.index, status["status"])}
+    terms = str(r["tekst_definitie"]).replace(" + ", " ").replace(" - ", " ").split()
+    rows = [status_rows[t] for t in terms]
+    cohorten_file = shown_path(delivery.files["wi2013_cohorten"], raw_dir)
+    where = f"row {rows[0]}" if len(rows) == 1 else f"{r['tekst_definitie']}: rows " + " and ".join(str(n) for n in rows)
+    return replace(
+        f, file=shown_path(delivery.files["wi2013_status"], raw_dir), row=rows[0], column="aantal",
+        value=f"{int(r['tekst'])} ({where}), but column {r['tabel2_kolom']} of {cohorten_file} "
+              f"sums to {int(r['som_tabel2'])} over its totaal {_ranges(totals)}",
+        message="the Wi2013 status total does not reconcile with the sum over the cohorts in wi2013_cohorten",
+    )
+
+
+def _ranges(rows: list[int]) -> str:
+    """'rows 2, 5, 8 … 32' for a long list, as a reader scans it."""
+    listed = ", ".join(str(r) for r in rows[:3]) + (f" … {rows[-1]}" if len(rows) > 3 else "")
+    return f"row {listed}" if len(rows) == 1 else f"rows {listed}"
 
 
 def _stack(stacks, origin, name: str, frame: pd.DataFrame, peildatum: str, file: str) -> None:
@@ -262,6 +319,13 @@ def validate_to_stage(raw_dir: Path, peildatum: str, expectations_dir: Path, sta
         raise outcome
     write_delivery_stage(Path(stage_dir) / peildatum, outcome.tables, outcome.summary)
     return outcome
+
+
+def checked_counts(summary: dict) -> tuple[int, int]:
+    """(delivered tables, cross-table checks) a validation summary covers; the CLI and the report count alike."""
+    names = summary.get("tables") or {}
+    tables = sum(1 for name in names if name in TABLES)
+    return tables, len(names) - tables
 
 
 def summary_frame(result: DeliveryResult) -> pd.DataFrame:

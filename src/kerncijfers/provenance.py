@@ -35,7 +35,7 @@ from typing import Callable
 import numpy as np
 
 from kerncijfers import formatting as fmt
-from kerncijfers.rounding import half_up, share_half_up, to_hundreds
+from kerncijfers.rounding import approximately, half_up, share_half_up, text_step, to_hundreds
 
 #: The export, per brief: reports/<brief>/exports/provenance.csv.
 EXPORT = "provenance.csv"
@@ -151,9 +151,14 @@ def _decimalen(n: int) -> str:
     return "hele procenten" if n == 0 else "één decimaal" if n == 1 else f"{n} decimalen"
 
 
-#: How the letter's wording rounds (sentences.afgerond): 'ruim' down, 'bijna' up, the others half-up.
-_RICHTING = {"ruim": "naar beneden", "bijna": "naar boven"}
-_STAPPEN = {100: "honderdtallen", 1000: "duizendtallen"}
+_STAPPEN = {1: "eenheden", 10: "tientallen", 100: "honderdtallen", 1000: "duizendtallen", 100_000: "honderdduizendtallen"}
+
+
+def _afgerond_uitleg(n: int) -> str:
+    """How running text rounds a count (rounding.approximately): half-up to its step, then the qualifier."""
+    rounded = approximately(n)
+    zegt = {"ruim": "'ruim': de waarde ligt erboven", "bijna": "'bijna': de waarde ligt eronder"}.get(rounded.qualifier, "gelijk aan de waarde")
+    return f"{_n(n)} half naar boven afgerond op {_stap(text_step(n))}; {zegt}"
 
 
 def _stap(step: int) -> str:
@@ -211,10 +216,7 @@ OPERATIONS: dict[str, Operation] = {
         as_delivered=True,
     ),
     "procent": Operation(lambda v, p: fmt.procent(Decimal(v["pct"])), lambda v, p: ZOALS_GELEVERD, as_delivered=True),
-    "afgerond": Operation(
-        lambda v, p: _wording().afgerond(v["n"], p["woord"], p["stap"]),
-        lambda v, p: f"{_n(v['n'])} {_RICHTING.get(p['woord'], 'half naar boven')} afgerond op {_stap(p['stap'])}: '{p['woord']}'",
-    ),
+    "afgerond": Operation(lambda v, p: fmt.afgerond(v["n"]), lambda v, p: _afgerond_uitleg(v["n"])),
 }
 
 

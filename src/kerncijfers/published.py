@@ -1,25 +1,46 @@
 """`check-published`: the delivery rules, run over a letter as it was printed.
 
-The printed tables and in-text figures (`data/published/<letter>/`) are parsed
-back into numbers and checked with the same conventions the deliveries are
-held to: sums, the letter's percentage rounding, reconciliation of Tabel 2 with
-the text, consistent number formats, and rounded figures in the text against
-their table. Every check is recorded, so a reader sees what matched too.
+The printed tables and in-text figures (`data/published/<letter>/`) are parsed back into
+frames shaped like the deliveries and checked with the rules the deliveries are held to
+(`rules.sum_rules`, `rules.with_checks`, `rules.reconcile_wi2013`, the rounding of
+`rounding.py`): sums, the letter's percentage rounding, reconciliation of Tabel 2 with the
+text, consistent number formats, and rounded figures in the text against their table. Nothing
+here knows a particular letter: cohorts, peildata and figures come from the folder. Every check
+is recorded, so a reader sees what matched too.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from kerncijfers import formatting
-from kerncijfers.rounding import half_up, largest_remainder, share_half_up
+import pandas as pd
 
-GROUPS = ("Totaal", "Asiel", "Gezin & Overig")
-STATUS_LABELS = ("Voldaan", "Ontheven", "Nog plichtig")
+from kerncijfers import formatting, rules
+from kerncijfers.report.tables import TABEL_2_GROEPEN, TABEL_2_STATUSSEN, TABEL_4_RIJEN, elip_label
+from kerncijfers.rounding import average_half_up, share_half_up, sums_after_rounding
+from kerncijfers.schema import ELIP_COHORTEN, STATUSSEN_TABEL2
+
+GROUPS = tuple(TABEL_2_GROEPEN.values())  # "Totaal", "Asiel", "Gezin & Overig"
+STATUS_LABELS = tuple(TABEL_2_STATUSSEN.values())  # "Voldaan", "Ontheven", "Nog plichtig"
+#: The files of a letter folder.
+LETTER_FILES = ("tabel_1.tsv", "tabel_2.tsv", "tabel_3.tsv", "tabel_4.tsv", "tekstcijfers.csv")
+
+#: The shared rules as the report names them in Dutch.
+REGEL = {
+    "totaal-is-som-statussen": "Totaal is Voldaan plus Ontheven plus Nog plichtig",
+    "-totaal-is-som-doelgroepen": "Totaal is Asiel plus Gezin & Overig",
+    "totaal-is-som-cohorten": "Totaal is de som van de cohorten",
+    "pct-largest-remainder": "percentages per rij afgerond met de grootste-restmethode (som 100)",
+}
+
+
+class LetterError(ValueError):
+    """A letter folder that cannot be checked: a file is missing or cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +53,7 @@ class Check:
     verwacht: str
     regel: str  # the rule, in Dutch, as the report shows it
     soort: str  # waarde, percentage, opmaak, aansluiting, afronding
+    toelichting: str = ""  # the likely wrong cell, where one cell explains several broken sums
 
     @property
     def klopt(self) -> bool:
@@ -47,52 +69,111 @@ def number(text: str) -> int:
 
 
 def _read_tsv(path: Path) -> list[list[str]]:
+    if not path.is_file():
+        raise LetterError(f"{path}: the file is missing; a letter folder holds {', '.join(LETTER_FILES)}")
     return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def check_tabel_2(rows: list[list[str]]) -> tuple[list[Check], dict]:
-    """Tabel 2: formats, Totaal = Asiel + Gezin & Overig, row sums, largest-remainder percentages."""
-    checks: list[Check] = []
-    data = {}  # (cohort, group) -> {"totaal": (text, n), status: (text, n, pct_text)}
-    for row in rows[1:]:
-        cohort = row[0]
+# --- Tabel 2 as a wi2013_cohorten frame ----------------------------------------------------
+
+_CODE = {label: code for code, label in TABEL_2_GROEPEN.items()}
+_LABEL = {"totaal": "Totaal", **TABEL_2_STATUSSEN}
+
+
+@dataclass
+class PrintedTabel2:
+    """Tabel 2 as printed: a frame with the delivery's columns, and the printed text and label of each cell."""
+
+    frame: pd.DataFrame
+    text: dict  # (row, column) -> the printed text
+    cohorts: list[str]
+
+    def row(self, cohort: str, group: str) -> int:
+        return self.cohorts.index(cohort) * len(GROUPS) + GROUPS.index(group)
+
+    def label(self, cell: rules.Cell) -> str:
+        row, col = cell
+        cohort, group = self.cohorts[row // len(GROUPS)], GROUPS[row % len(GROUPS)]
+        return f"{cohort}, {group}, {_LABEL[col.removesuffix('_pct')]}{' %' if col.endswith('_pct') else ''}"
+
+
+def read_tabel_2(rows: list[list[str]]) -> PrintedTabel2:
+    records, text = [], {}
+    for line in rows[1:]:
         for g, group in enumerate(GROUPS):
             base = 1 + 4 * g
-            entry = {"totaal": (row[base], number(row[base]))}
-            for s, status in enumerate(STATUS_LABELS):
-                count, pct = row[base + 1 + s].rsplit(" ", 1)
-                entry[status] = (count, number(count), pct)
-            data[(cohort, group)] = entry
-    cohorts = [r[0] for r in rows[1:]]
+            idx = len(records)
+            record = {"cohort": int(line[0]), "doelgroep": _CODE[group], "totaal": number(line[base])}
+            text[(idx, "totaal")] = line[base]
+            for s, status in enumerate(STATUSSEN_TABEL2):
+                count, pct = line[base + 1 + s].rsplit(" ", 1)
+                record[status], record[f"{status}_pct"] = number(count), number(pct)
+                text[(idx, status)], text[(idx, f"{status}_pct")] = count, pct
+            records.append(record)
+    frame = pd.DataFrame(records).astype({c: "Int64" for c in ("cohort", "totaal", *STATUSSEN_TABEL2, *(f"{s}_pct" for s in STATUSSEN_TABEL2))})
+    return PrintedTabel2(frame, text, [line[0] for line in rows[1:]])
+
+
+def _regel(rule: str) -> str:
+    return REGEL.get(rule) or next(v for k, v in REGEL.items() if rule.endswith(k))
+
+
+def _likely(errors: list[rules.LikelyError], rule: rules.SumRule) -> rules.LikelyError | None:
+    """The likely wrong cell that explains a broken sum, if one does."""
+    return next((e for e in errors if rule in e.rules), None)
+
+
+def _likely_note(printed: PrintedTabel2, error: rules.LikelyError) -> str:
+    mended = " en ".join(_regel(r.rule) for r in error.rules)
+    return f"waarschijnlijk één foute cel: {printed.label(error.cell)}; met {formatting.aantal(error.value)} kloppen {mended}"
+
+
+def check_tabel_2(rows: list[list[str]]) -> tuple[list[Check], PrintedTabel2, PrintedTabel2]:
+    """Tabel 2: formats, then the sums and percentages of wi2013_cohorten (rules.py) over the printed counts.
+
+    Returns the checks, the table as printed and the table with its likely wrong cells mended.
+    """
+    printed = read_tabel_2(rows)
+    frame, cohorts = printed.frame, printed.cohorts
+    checks: list[Check] = []
     # Format: per column, against the column's own majority.
-    for group in GROUPS:
-        checks += [Check("Tabel 2", f"{c}, {group}, Totaal", *_fmt_pair(data[(c, group)]["totaal"][0], [data[(x, group)]["totaal"][0] for x in cohorts]), "zelfde getalnotatie als de rest van de kolom", "opmaak") for c in cohorts if data[(c, group)]["totaal"][1] >= 1000]
-        for status in STATUS_LABELS:
-            column = [data[(x, group)][status][0] for x in cohorts]
-            checks += [Check("Tabel 2", f"{c}, {group}, {status}", *_fmt_pair(data[(c, group)][status][0], column), "zelfde getalnotatie als de rest van de kolom", "opmaak") for c in cohorts if data[(c, group)][status][1] >= 1000]
-    corrected = {k: {f: v[1] for f, v in e.items()} for k, e in data.items()}
+    for g, group in enumerate(GROUPS):
+        for col in ("totaal",) + STATUSSEN_TABEL2:
+            cells = [(printed.row(c, group), col) for c in cohorts]
+            column = [printed.text[cell] for cell in cells]
+            checks += [
+                Check("Tabel 2", printed.label(cell), *_fmt_pair(printed.text[cell], column), "zelfde getalnotatie als de rest van de kolom", "opmaak")
+                for cell in cells if number(printed.text[cell]) >= 1000
+            ]
+    sums = rules.sum_rules("wi2013_cohorten", frame)
+    errors = rules.likely_errors(frame, sums)
+    by_total = {(r.rule, r.total): r for r in sums}
     # Totaal = Asiel + Gezin & Overig, per cohort and column.
     for c in cohorts:
-        for field in ("totaal",) + STATUS_LABELS:
-            printed = data[(c, "Totaal")][field][0]
-            expected = data[(c, "Asiel")][field][1] + data[(c, "Gezin & Overig")][field][1]
-            label = "Totaal" if field == "totaal" else field
-            checks.append(Check("Tabel 2", f"{c}, Totaal, {label}", _as_count(printed), formatting.aantal(expected),
-                                "Totaal is Asiel plus Gezin & Overig", "waarde"))
-            corrected[(c, "Totaal")][field] = expected
-    # Row sums and percentages on the corrected counts.
+        row = printed.row(c, "Totaal")
+        for col in ("totaal",) + STATUSSEN_TABEL2:
+            rule = by_total[(f"{col}-totaal-is-som-doelgroepen", (row, col))]
+            error = None if rule.holds(frame) else _likely(errors, rule)
+            if error is None:
+                checks.append(Check("Tabel 2", printed.label((row, col)), _as_count(printed.text[(row, col)]),
+                                    formatting.aantal(rule.expected(frame)), _regel(rule.rule), "waarde"))
+            else:  # the finding is about the cell that mends every sum it breaks, which may be a part
+                checks.append(Check("Tabel 2", printed.label(error.cell), _as_count(printed.text[error.cell]),
+                                    formatting.aantal(error.value), _regel(rule.rule), "waarde", _likely_note(printed, error)))
+    # Row sums and percentages on the counts with the likely wrong cells mended.
+    mended = PrintedTabel2(rules.corrected(frame, errors), printed.text, cohorts)
+    expected = rules.with_checks("wi2013_cohorten", mended.frame)
     for c in cohorts:
         for group in GROUPS:
-            e = corrected[(c, group)]
-            parts = [e[s] for s in STATUS_LABELS]
-            checks.append(Check("Tabel 2", f"{c}, {group}, Totaal", formatting.aantal(e["totaal"]), formatting.aantal(sum(parts)),
-                                "Totaal is Voldaan plus Ontheven plus Nog plichtig", "waarde"))
-            if sum(parts) == e["totaal"] and e["totaal"]:
-                for status, pct in zip(STATUS_LABELS, largest_remainder(parts, e["totaal"])):
-                    checks.append(Check("Tabel 2", f"{c}, {group}, {status} %", data[(c, group)][status][2], f"{int(pct)}%",
-                                        "percentages per rij afgerond met de grootste-restmethode (som 100)", "percentage"))
-    sums = {field: sum(data[(c, "Totaal")][field][1] for c in cohorts) for field in ("totaal",) + STATUS_LABELS}
-    return checks, sums
+            row = printed.row(c, group)
+            checks.append(Check("Tabel 2", printed.label((row, "totaal")), formatting.aantal(mended.frame.at[row, "totaal"]),
+                                formatting.aantal(expected.at[row, "check_som_statussen"]), _regel("totaal-is-som-statussen"), "waarde"))
+            for s in STATUSSEN_TABEL2:
+                pct = expected.at[row, f"check_{s}_pct"]
+                if not pd.isna(pct):
+                    cell = (row, f"{s}_pct")
+                    checks.append(Check("Tabel 2", printed.label(cell), printed.text[cell], f"{int(pct)}%", _regel("pct-largest-remainder"), "percentage"))
+    return checks, printed, mended
 
 
 def _fmt_pair(text: str, column: list[str]) -> tuple[str, str]:
@@ -106,9 +187,14 @@ def _as_count(text: str) -> str:
     return formatting.aantal(number(text))
 
 
+def _peildatum_label(header: str) -> str:
+    """'Peildatum 1 oktober 2023' -> '1 oktober 2023'."""
+    return header.removeprefix("Peildatum ").strip()
+
+
 def check_tabel_1(rows: list[list[str]]) -> list[Check]:
     checks = []
-    for col in (1, 2):
+    for col in range(1, len(rows[0])):
         total = number(rows[1][col])
         count_text, pct = rows[2][col].split(" ")
         expected = f"({int(share_half_up(number(count_text), total))}%)"
@@ -117,75 +203,138 @@ def check_tabel_1(rows: list[list[str]]) -> list[Check]:
 
 
 def check_tabel_3(rows: list[list[str]]) -> list[Check]:
+    """Each row of Tabel 3 is one ELIP delivery: its Totaal is checked with the elip rule of the suites."""
+    codes = {elip_label(c): c for c in ELIP_COHORTEN}
+    cohorts = [codes[label.strip()] for label in rows[0][1:]]
     checks = []
     for row in rows[1:]:
-        expected = sum(number(v) for v in row[1:-1])
-        checks.append(Check("Tabel 3", f"{row[0]}, Totaal", row[-1], formatting.aantal(expected), "Totaal is de som van de cohorten", "waarde"))
+        frame = pd.DataFrame({"cohort": cohorts, "aantal": [number(v) for v in row[1:]]})
+        for rule in rules.sum_rules("elip", frame):
+            checks.append(Check("Tabel 3", f"{row[0]}, Totaal", row[1 + rule.total[0]], formatting.aantal(rule.expected(frame)), _regel(rule.rule), "waarde"))
     return checks
 
 
 def check_tabel_4(rows: list[list[str]]) -> list[Check]:
     checks = []
     for row in rows[1:]:
-        expected = formatting.bedrag(half_up(Decimal(number(row[2])) / Decimal(number(row[1]))))
+        if not number(row[1]):
+            continue  # no loans, no average
+        expected = formatting.bedrag(average_half_up(number(row[2]), number(row[1])))
         checks.append(Check("Tabel 4", f"{row[0]}, Gemiddeld", row[3], expected, "Gemiddeld is Bedrag gedeeld door Aantal, half-up op hele euro's", "waarde"))
     return checks
 
 
-def read_text_figures(path: Path) -> dict[str, str]:
+@dataclass(frozen=True)
+class TextFigure:
+    gedrukt: str
+    peildatum: dt.date | None
+
+
+def read_text_figures(path: Path) -> dict[str, TextFigure]:
+    if not path.is_file():
+        raise LetterError(f"{path}: the file is missing; a letter folder holds {', '.join(LETTER_FILES)}")
     with path.open(encoding="utf-8", newline="") as f:
-        return {r["id"]: r["gedrukt"] for r in csv.DictReader(f)}
+        return {
+            r["id"]: TextFigure(r["gedrukt"], dt.date.fromisoformat(r["peildatum"]) if r.get("peildatum") else None)
+            for r in csv.DictReader(f)
+        }
 
 
-def check_text(fig: dict[str, str], tabel1: list[list[str]], tabel2_sums: dict, tabel4: list[list[str]], tabel2_rows) -> list[Check]:
+def _frame(key: str, values: dict[str, int], value_col: str = "aantal", **fixed) -> pd.DataFrame:
+    """A small delivery-shaped frame from printed figures: one row per code."""
+    return pd.DataFrame({**{k: [v] * len(values) for k, v in fixed.items()}, key: list(values), value_col: list(values.values())})
+
+
+#: Text figure ids of the Wi2021 population of section 2, by doelgroep.
+WI2021_TEKST = {"totaal": "wi2021_inburgeraars", "asielstatushouder": "wi2021_asielstatushouders",
+                "gezinsmigrant": "wi2021_gezinsmigranten", "overig": "wi2021_overige_migranten"}
+#: Tabel 2 columns against the text totals of 5.2 (rules.reconcile_wi2013), as the report names them.
+AANSLUITING = {
+    "totaal": ("Som Totaal over de cohorten", "Tabel 2 telt zonder vervallen"),
+    "voldaan": ("Som Voldaan over de cohorten", "Voldaan in Tabel 2 is ingeburgerd plus vrijgesteld"),
+    "ontheven": ("Som Ontheven over de cohorten", "gelijk aan de tekst"),
+    "nog_plichtig": ("Som Nog plichtig over de cohorten", "gelijk aan de tekst"),
+}
+
+
+def _tabel_1_column(tabel1: list[list[str]], peildatum: dt.date | None) -> int | None:
+    for col, header in enumerate(tabel1[0][1:], start=1):
+        if peildatum is not None and _peildatum_label(header) == formatting.datum(peildatum):
+            return col
+    return None
+
+
+def check_text(fig: dict[str, TextFigure], tabel1: list[list[str]], tabel2: PrintedTabel2, mended: PrintedTabel2, tabel4: list[list[str]]) -> list[Check]:
     checks = []
-    # Section 2: the Wi2021 population adds up and matches Tabel 1.
-    parts = sum(number(fig[k]) for k in ("wi2021_asielstatushouders", "wi2021_gezinsmigranten", "wi2021_overige_migranten"))
-    checks.append(Check("Tekst 2", "Inburgeraars Wi2021", fig["wi2021_inburgeraars"], formatting.aantal(parts), "totaal is de som van de doelgroepen", "waarde"))
-    checks.append(Check("Tekst 2 × Tabel 1", "Inburgeraars 1 oktober 2023", fig["wi2021_inburgeraars"], tabel1[1][2], "tekst gelijk aan de tabel", "aansluiting"))
-    checks.append(Check("Tekst 2.1 × Tabel 1", "PIP's 1 oktober 2023", fig["pip_aantal_oktober"], tabel1[2][2].split(" ")[0], "tekst gelijk aan de tabel", "aansluiting"))
-    checks.append(Check("Tekst 2.1 × Tabel 1", "PIP's 1 mei 2023", fig["pip_aantal_mei"], tabel1[2][1].split(" ")[0], "tekst gelijk aan de tabel", "aansluiting"))
-    checks.append(Check("Tekst 2.1", "Aanbod asielstatushouders %", fig["aanbod_pct_oktober"],
-                        f"{int(share_half_up(number(fig['aanbod_aantal_oktober']), number(fig['pip_asiel_oktober'])))} procent",
-                        "aandeel half-up afgerond op hele procenten", "percentage"))
+    printed = {k: f.gedrukt for k, f in fig.items()}
+    # Section 2: the Wi2021 population adds up (the suite's sum of the doelgroepen) and matches Tabel 1.
+    if all(k in fig for k in WI2021_TEKST.values()):
+        frame = _frame("doelgroep", {g: number(printed[k]) for g, k in WI2021_TEKST.items()}, indicator="inburgeringsplichtigen")
+        for rule in rules.sum_rules("wi2021_kerncijfers", frame):
+            # Wi2021 figures are printed in hundreds, each rounded on its own: the sum holds up to that rounding.
+            total, parts = int(frame.at[rule.total]), [int(frame.at[c]) for c in rule.parts]
+            expected = printed["wi2021_inburgeraars"] if sums_after_rounding(total, parts, 100) else formatting.aantal(rule.expected(frame))
+            checks.append(Check("Tekst 2", "Inburgeraars Wi2021", printed["wi2021_inburgeraars"], expected,
+                                "totaal is de som van de doelgroepen (elk afgerond op honderdtallen)", "waarde"))
+    if "wi2021_inburgeraars" in fig and (col := _tabel_1_column(tabel1, fig["wi2021_inburgeraars"].peildatum)):
+        checks.append(Check("Tekst 2 × Tabel 1", f"Inburgeraars {_peildatum_label(tabel1[0][col])}", printed["wi2021_inburgeraars"], tabel1[1][col],
+                            "tekst gelijk aan de tabel", "aansluiting"))
+    for key in (k for k in fig if k.startswith("pip_aantal_")):
+        if col := _tabel_1_column(tabel1, fig[key].peildatum):
+            checks.append(Check("Tekst 2.1 × Tabel 1", f"PIP's {_peildatum_label(tabel1[0][col])}", printed[key], tabel1[2][col].split(" ")[0],
+                                "tekst gelijk aan de tabel", "aansluiting"))
+    for key in (k for k in fig if k.startswith("aanbod_pct_")):
+        maand = key.removeprefix("aanbod_pct_")
+        if f"aanbod_aantal_{maand}" in fig and f"pip_asiel_{maand}" in fig:
+            share = share_half_up(number(printed[f"aanbod_aantal_{maand}"]), number(printed[f"pip_asiel_{maand}"]))
+            checks.append(Check("Tekst 2.1", "Aanbod asielstatushouders %", printed[key], f"{int(share)} procent",
+                                "aandeel half-up afgerond op hele procenten", "percentage"))
     # Section 5.2: the breakdown adds up, its shares (half-up, one decimal) and Tabel 2.
-    statuses = ("ingeburgerd", "ontheven", "vrijgesteld", "vervallen", "nog_plichtig")
-    total = number(fig["wi2013_opgelegd"])
-    counts = {s: number(fig[f"wi2013_{s}"]) for s in statuses}
-    checks.append(Check("Tekst 5.2", "Opgelegd", fig["wi2013_opgelegd"], formatting.aantal(sum(counts.values())), "totaal is de som van de statussen", "waarde"))
-    for s in statuses:
-        label = {"nog_plichtig": "Nog plichtig"}.get(s, s.capitalize())
-        checks.append(Check("Tekst 5.2", f"{label} (aandeel)", fig[f"wi2013_{s}_pct"], formatting.procent(share_half_up(counts[s], total, 1), 1),
-                            "aandeel half-up afgerond op één decimaal", "opmaak" if _same_number(fig[f"wi2013_{s}_pct"], share_half_up(counts[s], total, 1)) else "percentage"))
-    reconciliations = [
-        ("Som Totaal over de cohorten", tabel2_sums["totaal"], total - counts["vervallen"], "Tabel 2 telt zonder vervallen"),
-        ("Som Voldaan over de cohorten", tabel2_sums["Voldaan"], counts["ingeburgerd"] + counts["vrijgesteld"], "Voldaan in Tabel 2 is ingeburgerd plus vrijgesteld"),
-        ("Som Ontheven over de cohorten", tabel2_sums["Ontheven"], counts["ontheven"], "gelijk aan de tekst"),
-        ("Som Nog plichtig over de cohorten", tabel2_sums["Nog plichtig"], counts["nog_plichtig"], "gelijk aan de tekst"),
-    ]
-    for cel, printed, expected, rule in reconciliations:
-        checks.append(Check("Tekst 5.2 × Tabel 2", cel, formatting.aantal(printed), formatting.aantal(expected), rule, "aansluiting"))
-    cohort_2022 = next(r for r in tabel2_rows[1:] if r[0] == "2022")
-    cohort_2023 = next(r for r in tabel2_rows[1:] if r[0] == "2023")
-    checks.append(Check("Tekst 5.2 × Tabel 2", "Cohort 2023", fig["wi2013_cohort_2023_opgelegd"], cohort_2023[1], "tekst gelijk aan de tabel (geen vervallen)", "aansluiting"))
-    at_least = number(cohort_2022[1])
-    printed_2022 = number(fig["wi2013_cohort_2022_opgelegd"])
-    checks.append(Check("Tekst 5.2 × Tabel 2", "Cohort 2022 (tekst telt vervallen mee)", fig["wi2013_cohort_2022_opgelegd"],
-                        fig["wi2013_cohort_2022_opgelegd"] if printed_2022 >= at_least else f"minstens {formatting.aantal(at_least)}",
-                        "tekst minstens het Totaal van Tabel 2", "aansluiting"))
-    voldaan_2022 = number(cohort_2022[2].split(" ")[0])
-    checks.append(Check("Tekst 5.2 × Tabel 2", "Cohort 2022 voldaan (aandeel)", fig["wi2013_cohort_2022_voldaan_pct"],
-                        f"{int(share_half_up(voldaan_2022, number(cohort_2022[1])))}%", "aandeel half-up afgerond", "percentage"))
-    # Section 5.4: rounded loan figures against Tabel 4.
+    statuses = rules.WI2013_STATUS_PARTS
+    if all(f"wi2013_{s}" in fig for s in ("opgelegd", *statuses)):
+        counts = {s: number(printed[f"wi2013_{s}"]) for s in ("opgelegd", *statuses)}
+        status = _frame("status", counts)
+        for rule in rules.sum_rules("wi2013_status", status):
+            checks.append(Check("Tekst 5.2", "Opgelegd", printed["wi2013_opgelegd"], formatting.aantal(rule.expected(status)),
+                                "totaal is de som van de statussen", "waarde"))
+        for s in statuses:
+            if f"wi2013_{s}_pct" not in fig:
+                continue
+            label = {"nog_plichtig": "Nog plichtig"}.get(s, s.capitalize())
+            share = share_half_up(counts[s], counts["opgelegd"], 1)
+            text = printed[f"wi2013_{s}_pct"]
+            checks.append(Check("Tekst 5.2", f"{label} (aandeel)", text, formatting.procent(share, 1),
+                                "aandeel half-up afgerond op één decimaal", "opmaak" if _same_number(text, share) else "percentage"))
+        reconciled = rules.reconcile_wi2013(tabel2.frame, status)
+        after_mending = rules.reconcile_wi2013(mended.frame, status)
+        for r, m in zip(reconciled.itertuples(), after_mending.itertuples()):
+            cel, regel = AANSLUITING[r.tabel2_kolom]
+            note = ""
+            if r.som_tabel2 != r.tekst and m.som_tabel2 == m.tekst:
+                note = f"met de waarschijnlijk foute cellen van Tabel 2 hersteld is de som {formatting.aantal(m.som_tabel2)} en sluit Tabel 2 aan"
+            checks.append(Check("Tekst 5.2 × Tabel 2", cel, formatting.aantal(r.som_tabel2), formatting.aantal(r.tekst), regel, "aansluiting", note))
+    # Per cohort: the text counts opgelegd including vervallen, Tabel 2 without, so the text is at least Tabel 2's Totaal.
+    for key in sorted(k for k in fig if re.fullmatch(r"wi2013_cohort_\d{4}_opgelegd", k)):
+        cohort = key.split("_")[2]
+        if cohort in tabel2.cohorts:
+            at_least = int(tabel2.frame.at[tabel2.row(cohort, "Totaal"), "totaal"])
+            text = printed[key]
+            checks.append(Check("Tekst 5.2 × Tabel 2", f"Cohort {cohort} (tekst telt vervallen mee)", text,
+                                text if number(text) >= at_least else f"minstens {formatting.aantal(at_least)}",
+                                "tekst minstens het Totaal van Tabel 2", "aansluiting"))
+    for key in sorted(k for k in fig if re.fullmatch(r"wi2013_cohort_\d{4}_voldaan_pct", k)):
+        cohort = key.split("_")[2]
+        if cohort in tabel2.cohorts:
+            row = tabel2.row(cohort, "Totaal")
+            share = share_half_up(int(tabel2.frame.at[row, "voldaan"]), int(tabel2.frame.at[row, "totaal"]))
+            checks.append(Check("Tekst 5.2 × Tabel 2", f"Cohort {cohort} voldaan (aandeel)", printed[key], f"{int(share)}%", "aandeel half-up afgerond", "percentage"))
+    # Section 5.4: rounded loan figures against Tabel 4, with the rule the sentences are written with.
     loans = {r[0]: number(r[1]) for r in tabel4[1:]}
-    rounded = [
-        ("leningen_toegekend_afgerond", "Toegekende leningen (afgerond)", loans["Toegekende leningen / opgenomen bedrag"]),
-        ("leningen_kwijtgescholden_afgerond", "Kwijtgescholden leningen (afgerond)", loans["Kwijtgescholden leningen"]),
-        ("leningen_terugbetalingsfase_afgerond", "Leningen in terugbetalingsfase (afgerond)", loans["Leningen in terugbetalingsfase"]),
-        ("leningen_volledig_terugbetaald_afgerond", "Volledig terugbetaalde leningen (afgerond)", loans["Volledig terugbetaalde leningen"]),
-    ]
-    for key, cel, exact in rounded:
-        checks.append(Check("Tekst 5.4", cel, fig[key], approximate(fig[key], exact), "afgerond getal in de tekst past bij Tabel 4", "afronding"))
+    for categorie, rij in TABEL_4_RIJEN.items():
+        key = f"leningen_{categorie}_afgerond"
+        if key in fig and rij in loans:
+            cel = f"{rij.split(' / ')[0]} (afgerond)"
+            checks.append(Check("Tekst 5.4", cel, printed[key], approximate(printed[key], loans[rij]), "afgerond getal in de tekst past bij Tabel 4", "afronding"))
     return checks
 
 
@@ -196,29 +345,28 @@ def _same_number(printed: str, value: Decimal) -> bool:
 def approximate(printed: str, exact: int) -> str:
     """The rounded figure the text should print for `exact`, keeping the printed qualifier.
 
-    'ruim X': X is `exact` rounded down; 'bijna X': rounded up; 'circa/afgerond/ongeveer X':
-    rounded half-up. The step is that of the printed figure (100 for 1.900, 1.000 for 138.000).
+    The rule is `rounding.approximately`, the one the sentences are written with: the step
+    follows from the size of `exact`; "ruim X" is `exact` rounded down, "bijna X" up,
+    "circa/afgerond/ongeveer X" half-up; a figure printed without a qualifier is exact.
     """
     qualifier, _, figure = printed.partition(" ")
-    value = number(figure)
-    step = 10 ** (len(str(value)) - len(str(value).rstrip("0")))
-    step = min(step, 1000)
-    if qualifier == "ruim":
-        expected = exact // step * step
-    elif qualifier == "bijna":
-        expected = -(-exact // step) * step
-    else:
-        expected = int(half_up(Decimal(exact) / step)) * step
-    return f"{qualifier} {formatting.aantal(expected)}"
+    if not figure:
+        return formatting.aantal(exact)
+    return formatting.afgerond(exact, qualifier)
 
 
 def check_published(folder: Path) -> list[Check]:
     """Every check over the printed letter in `folder`; `klopt` is False for an inconsistency."""
     folder = Path(folder)
+    if not folder.is_dir():
+        raise LetterError(f"{folder}: no such letter folder")
     t1, t2, t3, t4 = (_read_tsv(folder / f"tabel_{i}.tsv") for i in (1, 2, 3, 4))
-    tabel2_checks, sums = check_tabel_2(t2)
     fig = read_text_figures(folder / "tekstcijfers.csv")
-    checks = check_tabel_1(t1) + tabel2_checks + check_tabel_3(t3) + check_tabel_4(t4) + check_text(fig, t1, sums, t4, t2)
+    try:
+        tabel2_checks, tabel2, mended = check_tabel_2(t2)
+        checks = check_tabel_1(t1) + tabel2_checks + check_tabel_3(t3) + check_tabel_4(t4) + check_text(fig, t1, tabel2, mended, t4)
+    except (ValueError, IndexError, KeyError) as exc:
+        raise LetterError(f"{folder}: a table or figure is not laid out as the letter's ({type(exc).__name__}: {exc})") from None
     # A cell can be checked by more than one rule; keep one verdict per (place, cell, rule).
     seen, unique = set(), []
     for c in checks:

@@ -13,6 +13,7 @@ Worked out from Kamerstuk 32 824 nr. 408 (see docs/corrections.md):
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
 from typing import Sequence
 
 
@@ -50,6 +51,79 @@ def largest_remainder(parts: Sequence[int], whole: int, decimals: int = 0) -> li
     return [Decimal(f).scaleb(-decimals) for f in floors]
 
 
+def average_half_up(total: int, count: int) -> int:
+    """`total / count` in whole units, half-up: Tabel 4's average loan (967.013.926 / 138.610 -> 6.977)."""
+    if count == 0:
+        raise ZeroDivisionError(f"average of {total} over 0")
+    return int(half_up(Decimal(total) / Decimal(count)))
+
+
+def sums_after_rounding(total: int, parts: Sequence[int], step: int) -> bool:
+    """Whether `total` can be the sum of `parts` when each of them was rounded to `step` on its own.
+
+    Each rounded figure lies within half a step of its exact value, so the rounded total and the sum
+    of the rounded parts can differ by up to half a step per figure: 51.600 = 34.400 + 16.100 + 1.100
+    exactly, but 32.400 may print beside parts that sum to 32.300.
+    """
+    return abs(total - sum(parts)) * 2 <= step * (len(parts) + 1)
+
+
 def to_hundreds(value: int) -> int:
     """Round a count to hundreds, half-up, as the letter publishes Wi2021 figures."""
     return int(half_up(Decimal(value) / 100) * 100)
+
+
+# --- rounded figures in running text (5.4: "ruim 138.000", "bijna 1.900") ------------------
+
+#: The step a figure in running text is rounded to, by its size: (from, step), largest first.
+#: Worked out from 5.4: 138.610, 87.716 and 14.767 are written in thousands, 1.874 and 2.011
+#: in hundreds (1.900, 2.000). Below 100 a count is written exactly.
+TEXT_STEPS = ((1_000_000, 100_000), (10_000, 1_000), (1_000, 100), (100, 10), (0, 1))
+
+#: Words that say a figure is rounded without saying in which direction.
+NEUTRAL_QUALIFIERS = ("circa", "afgerond", "ongeveer")
+#: Every word the letter puts before a rounded figure.
+QUALIFIERS = ("ruim", "bijna", *NEUTRAL_QUALIFIERS)
+
+
+@dataclass(frozen=True)
+class Approximation:
+    """A count as running text gives it: a qualifier ("" when exact) and a rounded figure."""
+
+    value: int
+    qualifier: str
+    figure: int
+
+
+def text_step(value: int) -> int:
+    """The step that fits the size of `value` (TEXT_STEPS)."""
+    magnitude = abs(int(value))
+    return next(step for start, step in TEXT_STEPS if magnitude >= start)
+
+
+def approximately(value: int, qualifier: str | None = None) -> Approximation:
+    """The rounded figure running text gives for `value`, and its qualifier.
+
+    Without `qualifier` (writing a sentence): round half-up to `text_step(value)` and say
+    "ruim" when the value lies above the figure, "bijna" when below, nothing when equal.
+    With the qualifier a text printed (checking a letter): "ruim X" means X is the value
+    rounded down to its step and "bijna X" rounded up; "circa", "afgerond" and "ongeveer"
+    round half-up. A directional qualifier that does not fit the value (a figure exactly on
+    the step) gives the plain figure; a neutral one is kept.
+    """
+    value = int(value)
+    if value < 0:
+        raise ValueError(f"a rounded count in running text cannot be negative: {value}")
+    step = text_step(value)
+    if qualifier not in (None, *QUALIFIERS):
+        raise ValueError(f"unknown qualifier {qualifier!r}; known: {', '.join(QUALIFIERS)}")
+    if qualifier == "ruim":
+        figure = value // step * step
+    elif qualifier == "bijna":
+        figure = -(-value // step) * step
+    else:
+        figure = int(half_up(Decimal(value) / step)) * step
+    if qualifier in NEUTRAL_QUALIFIERS:
+        return Approximation(value, qualifier, figure)
+    side = "ruim" if value > figure else "bijna" if value < figure else ""
+    return Approximation(value, side, figure)

@@ -8,6 +8,8 @@ A `check_*` column is empty (NA) where its rule does not apply.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from kerncijfers.rounding import largest_remainder
@@ -20,6 +22,7 @@ NOT_CUMULATIVE = {
 }
 
 WI2021_PARTS = ("asielstatushouder", "gezinsmigrant", "overig")
+WI2013_STATUS_PARTS = ("ingeburgerd", "ontheven", "vrijgesteld", "vervallen", "nog_plichtig")
 #: Wi2021 indicators bounded by another indicator of the same doelgroep.
 WI2021_BOUNDS = {"pip_vastgesteld": "inburgeringsplichtigen", "aanbod": "pip_vastgesteld"}
 
@@ -28,20 +31,121 @@ def _na(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(pd.NA, index=frame.index, dtype="Int64")
 
 
-def _sum_of_parts(frame: pd.DataFrame, group_col: str, total_code: str, value_col: str, by: list[str], parts) -> pd.Series:
-    """On each total row, the sum of its parts when every part is present; NA elsewhere."""
-    out = _na(frame)
+# --- sums: one relation between cells, for deliveries and for a printed letter --------------
+
+Cell = tuple[int, str]  # (row in the frame's index, column)
+
+
+@dataclass(frozen=True)
+class SumRule:
+    """One sum a table must satisfy: the cell `total` equals the sum of the cells `parts`.
+
+    `rule` is the suite's rule id, so a finding about the sum and this relation name the same rule.
+    The delivery checks (the `check_*` columns below) and `check-published` both derive from these.
+    """
+
+    rule: str
+    total: Cell
+    parts: tuple[Cell, ...]
+
+    def expected(self, frame: pd.DataFrame) -> int:
+        return int(sum(int(frame.at[row, col]) for row, col in self.parts))
+
+    def holds(self, frame: pd.DataFrame) -> bool:
+        return int(frame.at[self.total]) == self.expected(frame)
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        return (self.total, *self.parts)
+
+    def value_for(self, cell: Cell, frame: pd.DataFrame) -> int:
+        """The value `cell` must have for this sum to hold, the other cells as they are."""
+        if cell == self.total:
+            return self.expected(frame)
+        return int(frame.at[self.total]) - sum(int(frame.at[c]) for c in self.parts if c != cell)
+
+
+def _sums_of_parts(frame: pd.DataFrame, rule: str, group_col: str, total_code: str, columns, by: list[str], parts) -> list[SumRule]:
+    """On each total row, for each column: total = sum of its parts, where every part is present."""
+    out = []
     for _, group in frame.groupby(by, sort=False, dropna=False) if by else [(None, frame)]:
         present = group[group[group_col].isin(parts)]
         totals = group[group[group_col] == total_code]
         if len(totals) and set(present[group_col]) == set(parts):
-            out.loc[totals.index] = int(present[value_col].sum())
+            for row in totals.index:
+                for col in columns:
+                    out.append(SumRule(rule.format(col=col), (row, col), tuple((r, col) for r in present.index)))
+    return out
+
+
+def sum_rules(name: str, frame: pd.DataFrame) -> list[SumRule]:
+    """Every sum table `name` must satisfy, cell by cell (empty for a table without sums)."""
+    if name == "wi2021_kerncijfers":
+        return _sums_of_parts(frame, "totaal-is-som-doelgroepen", "doelgroep", "totaal", ["aantal"], ["indicator"], WI2021_PARTS)
+    if name == "wi2013_cohorten":
+        rows = [SumRule("totaal-is-som-statussen", (row, "totaal"), tuple((row, s) for s in STATUSSEN_TABEL2)) for row in frame.index]
+        return rows + _sums_of_parts(
+            frame, "{col}-totaal-is-som-doelgroepen", "doelgroep", "totaal", ("totaal",) + STATUSSEN_TABEL2, ["cohort"],
+            ("asielstatushouder", "gezinsmigrant_overig"),
+        )
+    if name == "wi2013_status":
+        return _sums_of_parts(frame, "opgelegd-is-som-statussen", "status", "opgelegd", ["aantal"], [], WI2013_STATUS_PARTS)
+    if name == "elip":
+        cohorts = tuple(c for c in TABLES["elip"].column("cohort").codes if c != "totaal")
+        totals = frame.index[frame["cohort"] == "totaal"]
+        parts = tuple((row, "aantal") for row in frame.index[frame["cohort"].isin(cohorts)])
+        return [SumRule("totaal-is-som-cohorten", (row, "aantal"), parts) for row in totals]
+    return []
+
+
+def _expected_totals(frame: pd.DataFrame, rules: list[SumRule], rule: str) -> pd.Series:
+    """The `check_*` column of one sum rule: on each total row the sum of its parts, NA elsewhere."""
+    out = _na(frame)
+    for r in rules:
+        if r.rule == rule:
+            out.loc[r.total[0]] = r.expected(frame)
+    return out
+
+
+@dataclass(frozen=True)
+class LikelyError:
+    """One cell that, set to `value`, satisfies every sum it breaks."""
+
+    cell: Cell
+    value: int
+    rules: tuple[SumRule, ...]
+
+
+def likely_errors(frame: pd.DataFrame, rules: list[SumRule]) -> list[LikelyError]:
+    """Cells that explain two or more broken sums at once (a row sum, a column sum, Totaal = Asiel + Gezin).
+
+    A cell is named when every sum it takes part in is broken, and one value for it mends them all.
+    A single broken sum names no cell: any of its cells could be the wrong one.
+    """
+    broken = [r for r in rules if not r.holds(frame)]
+    cells = sorted({c for r in broken for c in r.cells}, key=lambda c: (str(c[0]), c[1]))
+    out = []
+    for cell in cells:
+        mine = [r for r in rules if cell in r.cells]
+        if len(mine) < 2 or any(r.holds(frame) for r in mine):
+            continue
+        values = {r.value_for(cell, frame) for r in mine}
+        if len(values) == 1:
+            out.append(LikelyError(cell, values.pop(), tuple(mine)))
+    return out
+
+
+def corrected(frame: pd.DataFrame, errors: list[LikelyError]) -> pd.DataFrame:
+    """`frame` with each likely error set to the value that mends its sums."""
+    out = frame.copy()
+    for e in errors:
+        out.at[e.cell] = e.value
     return out
 
 
 def add_checks_wi2021_kerncijfers(frame: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
     out = frame.copy()
-    out["check_som_doelgroepen"] = _sum_of_parts(out, "doelgroep", "totaal", "aantal", ["indicator"], WI2021_PARTS)
+    out["check_som_doelgroepen"] = _expected_totals(out, sum_rules("wi2021_kerncijfers", out), "totaal-is-som-doelgroepen")
     bound = _na(out)
     lookup = {(r.indicator, r.doelgroep): r.aantal for r in out.itertuples()}
     for idx, r in out.iterrows():
@@ -57,11 +161,10 @@ def add_checks_wi2021_kerncijfers(frame: pd.DataFrame, previous: pd.DataFrame | 
 
 def add_checks_wi2013_cohorten(frame: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
     out = frame.copy()
-    out["check_som_statussen"] = (out["voldaan"] + out["ontheven"] + out["nog_plichtig"]).astype("Int64")
+    sums = sum_rules("wi2013_cohorten", out)
+    out["check_som_statussen"] = _expected_totals(out, sums, "totaal-is-som-statussen")
     for col in ("totaal",) + STATUSSEN_TABEL2:
-        out[f"check_som_doelgroepen_{col}"] = _sum_of_parts(
-            out, "doelgroep", "totaal", col, ["cohort"], ("asielstatushouder", "gezinsmigrant_overig")
-        )
+        out[f"check_som_doelgroepen_{col}"] = _expected_totals(out, sums, f"{col}-totaal-is-som-doelgroepen")
     expected = {s: _na(out) for s in STATUSSEN_TABEL2}
     for idx, r in out.iterrows():
         parts = [int(r[s]) for s in STATUSSEN_TABEL2]
@@ -78,19 +181,14 @@ def add_checks_wi2013_cohorten(frame: pd.DataFrame, previous: pd.DataFrame | Non
 
 def add_checks_wi2013_status(frame: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
     out = frame.copy()
-    parts = ("ingeburgerd", "ontheven", "vrijgesteld", "vervallen", "nog_plichtig")
-    out["check_som_statussen"] = _sum_of_parts(out, "status", "opgelegd", "aantal", [], parts)
+    out["check_som_statussen"] = _expected_totals(out, sum_rules("wi2013_status", out), "opgelegd-is-som-statussen")
     out["vorige_aantal"] = _previous(out, previous, ("status",), "aantal", skip=NOT_CUMULATIVE["wi2013_status"])
     return out
 
 
 def add_checks_elip(frame: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
     out = frame.copy()
-    cohorts = tuple(c for c in TABLES["elip"].column("cohort").codes if c != "totaal")
-    out["check_som_cohorten"] = _na(out)
-    totals = out[out["cohort"] == "totaal"]
-    if len(totals):
-        out.loc[totals.index, "check_som_cohorten"] = int(out[out["cohort"].isin(cohorts)]["aantal"].sum())
+    out["check_som_cohorten"] = _expected_totals(out, sum_rules("elip", out), "totaal-is-som-cohorten")
     return out
 
 

@@ -28,22 +28,52 @@ def _write(path: Path, table: str, rows: list[list]) -> None:
         w.writerows(rows)
 
 
-def peildata(n: int) -> list[dt.date]:
-    """`n` past peildata, two weeks apart from 1 January 2015."""
-    days = [FIRST_PEILDATUM + dt.timedelta(days=STEP_DAYS * i) for i in range(n)]
+def peildata(n: int, step_days: int = STEP_DAYS) -> list[dt.date]:
+    """`n` past peildata, `step_days` apart (two weeks) from 1 January 2015."""
+    days = [FIRST_PEILDATUM + dt.timedelta(days=step_days * i) for i in range(n)]
     if days and days[-1] > dt.date.today():
         raise ValueError(f"{n} peildata would run into the future")
     return days
 
 
-def generate(data_dir: Path, n: int, seed: int = 2023) -> list[str]:
-    """Write `n` fictitious deliveries into `data_dir/raw/` plus a brief; returns the peildata."""
+def _overige_cijfers(p: str, rng: random.Random) -> list[list]:
+    """The other figures the sentences cite (Blik op Werk, DUO, Divosa, the Arbeidsinspectie), fictitious."""
+    taalschool, derde = rng.randint(0, 12), rng.randint(0, 12)
+    ingetrokken = rng.randint(0, 11)
+    bron = "kerncijfers.synthetic (FICTIEF)"
+    rows = [
+        ("keurmerkhouders_met_maatregelen", rng.randint(0, 60), "keurmerkhouders"),
+        ("keurmerkhouders_totaal", rng.randint(120, 220), "keurmerkhouders"),
+        ("duo_meldingen_misbruik", taalschool + derde, "meldingen"),
+        ("duo_meldingen_misbruik_taalschool", taalschool, "meldingen"),
+        ("duo_meldingen_misbruik_inburgeraar_of_derde", derde, "meldingen"),
+        ("keurmerken_ingetrokken", ingetrokken, "besluiten"),
+        ("keurmerken_ingetrokken_kwaliteitseisen", rng.randint(0, ingetrokken), "besluiten"),
+        ("aspirant_keurmerk_afgewezen", rng.randint(0, 5), "besluiten"),
+        ("bow_meldingen_onregelmatigheden", rng.randint(0, 15), "meldingen"),
+        ("arbeidsinspectie_meldingen_inburgeringsfraude", rng.randint(0, 4), "meldingen"),
+        ("arbeidsparticipatie_statushouders", rng.randint(200, 500) / 10, "procent"),
+        ("arbeidsparticipatie_vrouwelijke_statushouders", rng.randint(50, 300) / 10, "procent"),
+        ("onderwijsroute_pip_asiel_cohort_2022", rng.randint(5, 30), "procent"),
+        ("onderwijsroute_pip_asiel_cohort_2023", rng.randint(5, 30), "procent"),
+    ]
+    return [[p, cijfer, str(waarde), eenheid, bron, "FICTIEF"] for cijfer, waarde, eenheid in rows]
+
+
+def generate(data_dir: Path, n: int, seed: int = 2023, step_days: int = STEP_DAYS) -> list[str]:
+    """Write `n` fictitious deliveries into `data_dir/raw/` plus a brief; returns the peildata.
+
+    The letter names in-text figures by the month of their peildatum (pip_aantal_mei), so a
+    history for a brief's sentences needs peildata in different months: pass `step_days` >= 31.
+    """
     data_dir = Path(data_dir)
     if (data_dir / "raw").exists() and any((data_dir / "raw").iterdir()):
         raise FileExistsError(f"{data_dir}/raw is not empty; generate into a new folder")
     if (data_dir / "raw").resolve() == (Path.cwd() / "data" / "raw").resolve():
         raise ValueError("synthetic deliveries never go into the project's data/raw/")
     rng = random.Random(seed)
+    # A separate stream for the figures of the running text, so the tables stay as they were generated before.
+    figures = random.Random(seed + 1)
     (data_dir / "raw").mkdir(parents=True, exist_ok=True)
     (data_dir / MARKER).write_text("Fictieve testdata, gegenereerd door kerncijfers.synthetic. Geen echte cijfers.\n", encoding="utf-8")
     cohorts = list(range(2013, 2024))
@@ -54,7 +84,7 @@ def generate(data_dir: Path, n: int, seed: int = 2023) -> list[str]:
     loans = {"toegekend": [100000, 700_000_000], "kwijtgescholden": [50000, 400_000_000], "teniet_gegaan": [500, 1_000_000],
              "volledig_terugbetaald": [1000, 1_500_000]}
     wi2021 = {"asielstatushouder": 20000, "gezinsmigrant": 10000, "overig": 700}
-    days = peildata(n)
+    days = peildata(n, step_days)
     for i, day in enumerate(days):
         p = day.isoformat()
         folder = data_dir / "raw" / p
@@ -105,7 +135,8 @@ def generate(data_dir: Path, n: int, seed: int = 2023) -> list[str]:
         rows += [[p, "volledig_terugbetaald", *loans["volledig_terugbetaald"]]]
         _write(folder / "wi2013_leningen.csv", "wi2013_leningen", rows)
         _write(folder / "overige_cijfers.csv", "overige_cijfers",
-               [[p, "fictieve_testdata", "1", "personen", "kerncijfers.synthetic", "FICTIEF: gegenereerde testdata, geen echte cijfers"]])
+               [[p, "fictieve_testdata", "1", "personen", "kerncijfers.synthetic", "FICTIEF: gegenereerde testdata, geen echte cijfers"]]
+               + _overige_cijfers(p, figures))
     last = days[-1]
     (data_dir / "briefs.yml").write_text(
         "briefs:\n"

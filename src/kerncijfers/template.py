@@ -51,13 +51,16 @@ def write_xlsx(table: Table, path: Path, peildatum: str) -> None:
 
 def write_template(folder: Path, peildatum: str, fmt: str = "csv", tables: list[str] | None = None) -> list[Path]:
     """Write one header-only file per table into a new folder; refuses to touch an existing one."""
-    dt.date.fromisoformat(peildatum)  # raises ValueError for a bad date
+    try:
+        dt.date.fromisoformat(peildatum)
+    except ValueError as exc:
+        raise ValueError(f"peildatum {peildatum!r} is not a date written as YYYY-MM-DD ({exc})") from None
     if folder.exists():
         raise FileExistsError(f"{folder} already exists; a template is only written into a new folder")
     names = tables or list(TABLES)
     unknown = [n for n in names if n not in TABLES]
     if unknown:
-        raise KeyError(f"unknown tables {unknown}; known: {', '.join(TABLES)}")
+        raise ValueError(f"unknown table {', '.join(unknown)}; tables: {', '.join(TABLES)}")
     folder.mkdir(parents=True)
     paths = []
     for name in names:

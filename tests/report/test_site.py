@@ -147,13 +147,16 @@ def test_every_chart_is_an_accessible_svg_next_to_its_data_table(site: Path, bri
 
 
 def test_datakwaliteit_shows_every_delivery_up_to_the_cutoff(site: Path, brief, repo_root: Path):
+    from kerncijfers.pipeline import checked_counts
+
     text = Page((site / brief.slug / "datakwaliteit.html").read_text(encoding="utf-8")).plain
     validated = repo_root / "data" / "validated"
     for folder in sorted(validated.iterdir()):
         if (folder / "validatie.json").exists() and folder.name <= brief.cutoff.isoformat():
             summary = json.loads((folder / "validatie.json").read_text(encoding="utf-8"))
             datum = formatting.datum(dt.date.fromisoformat(folder.name))
-            assert f"{datum} {summary['status']} {len(summary['tables'])} {formatting.aantal(summary['expectations_evaluated'])}" in text
+            tables, cross_checks = checked_counts(summary)  # the counts `kerncijfers validate` prints
+            assert f"{datum} {summary['status']} {tables} {cross_checks} {formatting.aantal(summary['expectations_evaluated'])}" in text
             if summary["findings"]:
                 assert f"Levering {datum} Status: {summary['status']}" in text
 

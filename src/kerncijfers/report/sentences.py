@@ -21,7 +21,7 @@ from babel.dates import format_date
 from kerncijfers import formatting as fmt
 from kerncijfers.brief import Brief
 from kerncijfers.provenance import Figure, Ledger, Recorder, ref
-from kerncijfers.rounding import half_up, share_half_up, to_hundreds
+from kerncijfers.rounding import approximately, share_half_up, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2021, STATUSSEN_WI2013, WI2013_EERSTE_COHORT
 from kerncijfers.report.tables import limit_for
 from kerncijfers.store import read_validated, rows_where, table_peildata
@@ -58,17 +58,14 @@ TABLE_REF_PREFIX = "tabel_"
 #: The Wi2013 was withdrawn on 1 January 2022; later cohorts are late notifications (5.2).
 WI2013_INGETROKKEN = 2022
 
-#: How 5.4 rounds each loan figure: the letter's wording and step. The wording sets the
-#: direction ("ruim" rounds down, "bijna" up, "circa" and "afgerond" half-up).
+#: The sentences of 5.4, one per loan category. The figure is rounded for running text and its
+#: qualifier ("ruim", "bijna", none) follows from the value (formatting.afgerond); the verbs and
+#: nouns follow the figure (1 persoon, 2 personen).
 LENINGEN_IN_TEKST = {
-    "toegekend": ("ruim", 1000, "Tot peildatum {datum} is in totaal aan {n} personen een lening toegekend."),
-    "kwijtgescholden": (
-        "circa",
-        1000,
-        "Sinds de start van de Wi2013 zijn er op peildatum {datum} {n} leningen geheel of gedeeltelijk kwijtgescholden.",
-    ),
-    "terugbetalingsfase": ("afgerond", 1000, "Op {datum} zijn er {n} leningen waarop wordt afgelost (naar draagkracht)."),
-    "volledig_terugbetaald": ("bijna", 100, "Op {datum} hadden {n} personen hun lening geheel terugbetaald."),
+    "toegekend": "Tot peildatum {datum} is in totaal aan {n} {personen} een lening toegekend.",
+    "kwijtgescholden": "Sinds de start van de Wi2013 {zijn} er op peildatum {datum} {n} {leningen} geheel of gedeeltelijk kwijtgescholden.",
+    "terugbetalingsfase": "Op {datum} {zijn} er {n} {leningen} waarop wordt afgelost (naar draagkracht).",
+    "volledig_terugbetaald": "Op {datum} {hadden} {n} {personen} {hun} lening geheel terugbetaald.",
 }
 
 #: The letter writes small counts in words ("acht meldingen", "één keer") and larger ones in digits ("12").
@@ -81,6 +78,17 @@ class NotDelivered(LookupError):
     def __init__(self, detail: str):
         super().__init__(detail)
         self.detail = detail
+
+
+class NotComputable(NotDelivered):
+    """A figure is delivered but cannot be computed, e.g. a share of a count that rounds to 0."""
+
+
+def _aandeel(part: int, whole: int, decimals: int = 0, *, wat: str) -> Decimal:
+    """`part` as a percentage of `whole`; a whole of 0 is said, not divided by."""
+    if whole == 0:
+        raise NotComputable(f"{wat} is 0, dus een aandeel daarvan bestaat niet")
+    return share_half_up(part, whole, decimals)
 
 
 # --- the deliveries a brief uses -------------------------------------------------------------
@@ -182,23 +190,15 @@ def meervoud(n: int | Decimal, enkel: str, meer: str) -> str:
     return enkel if int(n) == 1 else meer
 
 
+def aantal_van(n: int, enkel: str, meer: str) -> str:
+    """A count and its noun in the right number: '1 persoon', '7.503 personen'."""
+    return f"{fmt.aantal(n)} {meervoud(n, enkel, meer)}"
+
+
 def procent_woord(value: Decimal) -> str:
     """A percentage written out, with the decimals it has: Decimal('34.5') -> '34,5 procent'."""
     decimals = max(0, -value.normalize().as_tuple().exponent)
     return f"{fmt.decimaal(value, decimals)} procent"
-
-
-def afgerond(value: int, wording: str, step: int) -> str:
-    """A count as 5.4 rounds it: 'ruim' rounds down, 'bijna' up, 'circa'/'afgerond' half-up."""
-    if wording == "ruim":
-        rounded = value // step * step
-    elif wording == "bijna":
-        rounded = -(-value // step) * step
-    else:
-        rounded = int(half_up(Decimal(value) / step) * step)
-    if rounded == value and wording in ("ruim", "bijna"):
-        return fmt.aantal(value)  # exactly on the step: neither more nor less
-    return f"{wording} {fmt.aantal(rounded)}"
 
 
 def maand(peildatum: dt.date) -> str:
@@ -239,6 +239,8 @@ def tekstcijfers(validated_dir: Path, brief: Brief, raw_dir: Path | None = None)
         sources.recorder = Recorder(ledger, id)
         try:
             text, peildatum, figures = build(sources)
+        except NotComputable as why:
+            text, peildatum, figures = f"{onderwerp} is niet te berekenen ({why.detail}).", None, {}
         except NotDelivered as missing:
             text, peildatum, figures = f"{onderwerp} is niet geleverd ({missing.detail}).", None, {}
         provenance = {f.id: f for f in sources.recorder.figures} if figures else {}
@@ -307,7 +309,7 @@ def _pip_aandeel(sources: _Sources) -> Built:
     for back in (0, 1):
         peildatum, plichtig = _w21(sources, back, indicator="inburgeringsplichtigen", doelgroep="totaal")
         _, pip = _w21(sources, back, indicator="pip_vastgesteld", doelgroep="totaal")
-        share[back] = (peildatum, share_half_up(pip, plichtig))  # of the rounded counts, as Tabel 1
+        share[back] = (peildatum, _aandeel(pip, plichtig, wat=f"het aantal inburgeraars op {fmt.datum(peildatum)}, afgerond op honderdtallen"))  # of the rounded counts, as Tabel 1
     (nu, pct_nu), (toen, pct_toen) = share[0], share[1]
     text = (
         f"Per {fmt.datum(nu)} had {fmt.procent(pct_nu)} van de inburgeraars een vastgesteld PIP, "
@@ -338,9 +340,12 @@ def _aanbod_vorige(sources: _Sources) -> Built:
     peildatum, aanbod = _w21(sources, 1, indicator="aanbod", doelgroep="asielstatushouder")
     try:
         _, pip = _w21(sources, 1, indicator="pip_vastgesteld", doelgroep="asielstatushouder")
-        pct, ongeveer = share_half_up(aanbod, pip), ""
-        pct_bron = dict(teller=_w21_ref(peildatum, "aanbod", "asielstatushouder"), noemer=_w21_ref(peildatum, "pip_vastgesteld", "asielstatushouder"))
     except NotDelivered:
+        pip = None
+    if pip is not None:
+        pct, ongeveer = _aandeel(aanbod, pip, wat="het aantal PIP's bij asielstatushouders, afgerond op honderdtallen"), ""
+        pct_bron = dict(teller=_w21_ref(peildatum, "aanbod", "asielstatushouder"), noemer=_w21_ref(peildatum, "pip_vastgesteld", "asielstatushouder"))
+    else:
         # For this peildatum DUO supplied only the rounded share, not its denominator.
         overig_peildatum, pct, _ = sources.overig("aanbod_asiel_pip_pct", peildatum)
         ongeveer = "ongeveer "
@@ -362,7 +367,7 @@ def _aanbod_vorige(sources: _Sources) -> Built:
 def _aanbod(sources: _Sources) -> Built:
     peildatum, aanbod = _w21(sources, indicator="aanbod", doelgroep="asielstatushouder")
     _, pip = _w21(sources, indicator="pip_vastgesteld", doelgroep="asielstatushouder")
-    pct = share_half_up(aanbod, pip)
+    pct = _aandeel(aanbod, pip, wat="het aantal PIP's bij asielstatushouders, afgerond op honderdtallen")
     text = (
         f"Op {fmt.datum(peildatum)} had {procent_woord(pct)} van de asielstatushouders met een vastgesteld PIP ook een "
         f"aanbod voor inburgering: van de {fmt.aantal(pip)} PIP's bij asielstatushouders hebben er {fmt.aantal(aanbod)} een aanbod."
@@ -512,16 +517,16 @@ def _wi2013_stand(sources: _Sources) -> Built:
     for status in STATUSSEN_WI2013[1:]:
         _, n = sources.aantal("wi2013_status", status=status)
         # Each share on its own, half-up to one decimal of `opgelegd`, as 5.2 prints them (they sum to 100,1).
-        pct = fmt.procent(share_half_up(n, opgelegd, 1), 1)
+        pct = fmt.procent(_aandeel(n, opgelegd, 1, wat="het aantal opgelegde plichten"), 1)
         figures |= {f"wi2013_{status}": fmt.aantal(n), f"wi2013_{status}_pct": pct}
         n_ref = ref("wi2013_status", peildatum, "aantal", status=status)
         sources.note(f"wi2013_{status}", fmt.aantal(n), "aantal", n=n_ref)
         sources.note(f"wi2013_{status}_pct", pct, "aandeel", teller=n_ref, noemer=opgelegd_ref, _decimalen=1)
-        lines.append(f"- {fmt.aantal(n)} inburgeraars ({pct}) {_STAND_WI2013[status]};")
+        lines.append(f"- {aantal_van(n, 'inburgeraar', 'inburgeraars')} ({pct}) {_STAND_WI2013[status]};")
     lines[-1] = lines[-1].rstrip(";") + "."
     text = (
-        f"In totaal is door DUO in de jaren {WI2013_EERSTE_COHORT} tot en met {peildatum.year} aan {fmt.aantal(opgelegd)} "
-        f"personen de inburgeringsplicht voor de Wi2013 opgelegd. Daarvan zijn er op {fmt.datum(peildatum)}:\n" + "\n".join(lines)
+        f"In totaal is door DUO in de jaren {WI2013_EERSTE_COHORT} tot en met {peildatum.year} aan {aantal_van(opgelegd, 'persoon', 'personen')} "
+        f"de inburgeringsplicht voor de Wi2013 opgelegd. Daarvan zijn er op {fmt.datum(peildatum)}:\n" + "\n".join(lines)
     )
     return text, peildatum, figures
 
@@ -535,15 +540,15 @@ def _wi2013_verloop(sources: _Sources) -> Built:
     _, ingeburgerd_nu = sources.aantal("wi2013_status", 0, status="ingeburgerd")
     daling, diploma = nog_toen - nog_nu, ingeburgerd_nu - ingeburgerd_toen
     if daling > 0:
-        verloop, key = f"met {fmt.aantal(daling)} personen gedaald", "wi2013_daling_nog_plichtig"
+        verloop, key = f"met {aantal_van(daling, 'persoon', 'personen')} gedaald", "wi2013_daling_nog_plichtig"
     elif daling < 0:
-        verloop, key = f"met {fmt.aantal(-daling)} personen gestegen", "wi2013_stijging_nog_plichtig"
+        verloop, key = f"met {aantal_van(-daling, 'persoon', 'personen')} gestegen", "wi2013_stijging_nog_plichtig"
     else:
         verloop, key = "gelijk gebleven", "wi2013_verschil_nog_plichtig"
-    daarvan = "Daarvan hebben" if daling > 0 else "In dezelfde periode hebben"
+    daarvan = "Daarvan" if daling > 0 else "In dezelfde periode"
     text = (
         f"Ten opzichte van de stand per {fmt.datum(toen)} is het aantal inburgeringsplichtigen onder de Wi2013 {verloop}. "
-        f"{daarvan} {fmt.aantal(diploma)} personen een inburgeringsdiploma gehaald."
+        f"{daarvan} {meervoud(diploma, 'heeft', 'hebben')} {aantal_van(diploma, 'persoon', 'personen')} een inburgeringsdiploma gehaald."
     )
     status = {s: {"nu": ref("wi2013_status", nu, "aantal", status=s), "toen": ref("wi2013_status", toen, "aantal", status=s)} for s in ("nog_plichtig", "ingeburgerd")}
     sources.note(key, fmt.aantal(abs(daling)), "verschil", **status["nog_plichtig"], _absoluut=True)
@@ -560,7 +565,8 @@ def _wi2013_na_intrekking(sources: _Sources) -> Built:
     totaal = {c: sources.aantal("wi2013_cohorten", column="totaal", cohort=c, doelgroep="totaal")[1] for c in cohorten}
     eerste = cohorten[0]
     _, voldaan_pct = sources.aantal("wi2013_cohorten", column="voldaan_pct", cohort=eerste, doelgroep="totaal")
-    per_cohort = " en ".join(f"{fmt.aantal(totaal[c])} in cohort {c}" for c in cohorten).replace(" in ", " personen in ", 1)
+    eerste_aantal = aantal_van(totaal[cohorten[0]], "persoon", "personen")
+    per_cohort = " en ".join([f"{eerste_aantal} in cohort {cohorten[0]}"] + [f"{fmt.aantal(totaal[c])} in cohort {c}" for c in cohorten[1:]])
     pct = fmt.procent(Decimal(voldaan_pct))  # Tabel 2's percentage as delivered
     text = (
         f"Ook na intrekking van de Wi2013 per 1 januari {WI2013_INGETROKKEN} zijn er personen inburgeringsplichtig gemaakt "
@@ -592,8 +598,8 @@ def _elip(sources: _Sources) -> Built:
         wederom = len(totalen) == 3 and (vorig > totalen[0][1]) == (laatst > vorig) and vorig != totalen[0][1]
         verloop = f"{'wederom ' if wederom else ''}een {richting} zien"
     text = (
-        f"De meest recente ELIP-cijfers, van {fmt.datum(nu)}, laten {verloop}: {fmt.aantal(laatst)} asielstatushouders "
-        f"die minstens € 9.500 hebben geleend en nog niet aan de inburgeringsplicht hebben voldaan, "
+        f"De meest recente ELIP-cijfers, van {fmt.datum(nu)}, laten {verloop}: {aantal_van(laatst, 'asielstatushouder', 'asielstatushouders')} "
+        f"die minstens € 9.500 {meervoud(laatst, 'heeft', 'hebben')} geleend en nog niet aan de inburgeringsplicht {meervoud(laatst, 'heeft', 'hebben')} voldaan, "
         f"tegen {fmt.aantal(vorig)} op {fmt.datum(toen)}."
     )
     figures = {f"{TABLE_REF_PREFIX}3:{p.strftime('%d-%m-%Y')}:Totaal": fmt.aantal(n) for p, n in ((toen, vorig), (nu, laatst))}
@@ -605,17 +611,26 @@ def _elip(sources: _Sources) -> Built:
 # Section 5.4: loans, rounded in the text.
 
 
-def _lening(categorie: str, wording: str, step: int, template: str) -> Callable[[_Sources], Built]:
+def _lening(categorie: str, template: str) -> Callable[[_Sources], Built]:
     def build(sources: _Sources) -> Built:
         peildatum, n = sources.aantal("wi2013_leningen", categorie=categorie)
-        figure = afgerond(n, wording, step)
-        sources.note(f"leningen_{categorie}_afgerond", figure, "afgerond", n=ref("wi2013_leningen", peildatum, "aantal", categorie=categorie), _woord=wording, _stap=step)
-        return template.format(datum=fmt.datum(peildatum), n=figure), peildatum, {f"leningen_{categorie}_afgerond": figure}
+        figure = fmt.afgerond(n)
+        sources.note(f"leningen_{categorie}_afgerond", figure, "afgerond", n=ref("wi2013_leningen", peildatum, "aantal", categorie=categorie))
+        rounded = approximately(n).figure
+        words = {
+            "personen": meervoud(rounded, "persoon", "personen"),
+            "leningen": meervoud(rounded, "lening", "leningen"),
+            "zijn": meervoud(rounded, "is", "zijn"),
+            "hadden": meervoud(rounded, "had", "hadden"),
+            "hun": meervoud(rounded, "zijn of haar", "hun"),
+        }
+        text = template.format(datum=fmt.datum(peildatum), n=figure, **words)
+        return text, peildatum, {f"leningen_{categorie}_afgerond": figure}
 
     return build
 
 
-for _categorie, (_wording, _step, _template) in LENINGEN_IN_TEKST.items():
+for _categorie, _template in LENINGEN_IN_TEKST.items():
     _zin(f"leningen_{_categorie}", "wi2013_leningen", f"Het aantal leningen ({_categorie.replace('_', ' ')})")(
-        _lening(_categorie, _wording, _step, _template)
+        _lening(_categorie, _template)
     )

@@ -196,10 +196,14 @@ def _overview_row(peildatum: str, summary: dict) -> dict:
     def count(key: str) -> str:
         return formatting.aantal(summary[key]) if isinstance(summary.get(key), int) else "–"
 
+    from kerncijfers.pipeline import checked_counts
+
+    tables, cross_checks = checked_counts(summary)
     return {
         "Levering": formatting.datum(dt.date.fromisoformat(peildatum)),
         "Status": str(summary.get("status", "onbekend")),
-        "Tabellen": formatting.aantal(len(summary.get("tables") or {})),
+        "Tabellen": formatting.aantal(tables),
+        "Aansluitingen": formatting.aantal(cross_checks),
         "Controles": count("expectations_evaluated"),
         "Fouten": count("errors"),
         "Waarschuwingen": count("warnings"),

@@ -24,7 +24,7 @@ from kerncijfers import formatting as fmt
 from kerncijfers.brief import Brief
 from kerncijfers.report.markup import html_table, spans
 from kerncijfers.provenance import Figure, Ledger, Recorder, cell_id, figure_html, ref
-from kerncijfers.rounding import half_up, share_half_up, to_hundreds
+from kerncijfers.rounding import average_half_up, share_half_up, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
 from kerncijfers.store import rows_where, table_history
 
@@ -246,7 +246,7 @@ def tabel_4(validated_dir: Path, brief: Brief, ledger: Ledger | None = None) -> 
         bedrag = lookup(frame, "wi2013_leningen", "bedrag_eur", categorie=categorie)
         tidy += [(peildatum, categorie, "aantal", aantal), (peildatum, categorie, "bedrag_eur", bedrag)]
         if aantal:
-            gemiddeld = int(half_up(Decimal(bedrag) / Decimal(aantal)))
+            gemiddeld = average_half_up(bedrag, aantal)
             tidy.append((peildatum, categorie, "gemiddeld_eur", gemiddeld))
             gemiddeld_cell = fmt.bedrag(gemiddeld)
         else:
