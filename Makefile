@@ -30,7 +30,7 @@ test: test-deps $(STAMP)  ## Run the test suite (installs Debian's chromium as r
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)  ## Serve reports/_site on http://127.0.0.1:8000/ (Quarto's pages need a web server)
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory reports/_site 8000
+	$(BIN)/kerncijfers serve
 
 test-deps:  ## Check, or as root install, what the tests need beyond .venv/ (Chromium for the browser tests)
 	@sh scripts/test-deps.sh

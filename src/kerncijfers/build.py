@@ -479,7 +479,8 @@ def _publish(layout: Layout, validate: list[Step], report: bool, say) -> list[Mo
     pairs = [(layout.stage / "validated" / s.params["peildatum"], layout.validated / s.params["peildatum"]) for s in validate]
     staged_reports = layout.stage / "reports"
     if report and staged_reports.is_dir():
-        entries = sorted(staged_reports.iterdir(), key=lambda p: (p.name == SITE, p.name))
+        # The site last, so it switches once its sources are in place; Quarto's .gitignore before it.
+        entries = sorted(staged_reports.iterdir(), key=lambda p: (p.name == SITE, p.name.startswith("."), p.name))
         pairs += [(item, layout.out_dir / item.name) for item in entries]
     moves = []
     for staged, target in pairs:

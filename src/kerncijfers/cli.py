@@ -267,6 +267,33 @@ def template(
 
 
 @app.command()
+def serve(
+    out_dir: Optional[Path] = OutDir,
+    port: int = typer.Option(8000, "--port", help="Port on 127.0.0.1."),
+) -> None:
+    """Serve the report site (reports/_site) on http://127.0.0.1:<port>/, as a web server serves it to readers."""
+    from kerncijfers.serve import make_server
+
+    layout = _layout(None, out_dir)
+    site = layout.out_dir / "_site"
+    if not (site / "index.html").is_file():
+        _say(f"No site in {site}: build it first (make report).", "red")
+        raise typer.Exit(2)
+    try:
+        server = make_server(site, port=port, quiet=False)
+    except OSError as exc:
+        _say(f"Cannot serve on 127.0.0.1:{port} ({exc.strerror}): pass another --port.", "red")
+        raise typer.Exit(2) from None
+    console.print(f"Serving {site} on http://127.0.0.1:{port}/ (Ctrl+C stops).", markup=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@app.command()
 def suites(check: bool = typer.Option(False, "--check", help="Only check that expectations/ is up to date.")) -> None:
     """Write the expectation suites in expectations/ from the contract (schema.py)."""
     from kerncijfers.store import dumps

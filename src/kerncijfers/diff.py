@@ -33,6 +33,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable, Sequence
 
 from kerncijfers import formatting as fmt
+from kerncijfers.report.markup import unwrap_raw_html
 from kerncijfers.rounding import half_up
 from kerncijfers.schema import TABLES
 from kerncijfers.store import validated_peildata
@@ -44,7 +45,8 @@ CHART_SUFFIX = ".vl.json"
 #: The labelled cell of a brief's notebook that shows the letter's sentences (site.sentence_list).
 SENTENCES_LABEL = "tekstcijfers"
 #: One sentence in that cell's HTML, as site.sentence_list writes it: its id, text and source.
-_SENTENCE = re.compile(r'<li id="zin-([^"]+)"><div class="zin">(.*?)</div><p class="bron">(.*?)</p></li>', re.S)
+#: A sentence in the page's list (site.sentence_list): its id, text and source; its figures' provenance follows.
+_SENTENCE = re.compile(r'<li id="zin-([^"]+)"><div class="zin">(.*?)</div><p class="bron">(.*?)</p>', re.S)
 #: Encoding channels whose discrete fields place a mark: together they identify a row of a chart's data.
 _POSITION_CHANNELS = ("x", "y", "row", "column", "facet", "color", "shape", "detail")
 #: Inside `reports/`, the rendered site: HTML around the same numbers, not compared.
@@ -492,7 +494,8 @@ def sentences_in(content: bytes) -> Rows:
         if cell.get("cell_type") != "code" or f"#| label: {SENTENCES_LABEL}" not in source:
             continue
         for output in cell.get("outputs", []):
-            page = "".join(output.get("data", {}).get("text/html", []))
+            # The page's HTML travels as a raw HTML block in the Markdown output (report.markup).
+            page = unwrap_raw_html("".join(output.get("data", {}).get("text/markdown", []))) or ""
             if page:
                 return [["zin", "tekst", "bron"]] + [[zin, _text(tekst), _text(bron)] for zin, tekst, bron in _SENTENCE.findall(page)]
     return []

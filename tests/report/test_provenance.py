@@ -77,9 +77,10 @@ def test_the_letters_examples(figures):
         "12.212 68%: zoals geleverd",
         "data/raw/2023-10-01/wi2013_cohorten.csv rij 17, kolommen voldaan en voldaan_pct; gecontroleerd op 11 regels",
     )
-    ruim = by_id["leningen_toegekend", "leningen_toegekend_afgerond"]
-    assert (ruim.shown, ruim.operation, ruim.params) == ("ruim 138.000", "afgerond", {"stap": 1000, "woord": "ruim"})
-    assert provenance.record_nl(ruim)[0] == "ruim 138.000 = 138.610 naar beneden afgerond op duizendtallen: 'ruim'"
+    # Running text rounds half-up to a step that fits the number (rounding.approximately), 5.4's rule.
+    bijna = by_id["leningen_toegekend", "leningen_toegekend_afgerond"]
+    assert (bijna.shown, bijna.operation, bijna.params) == ("bijna 139.000", "afgerond", {})
+    assert provenance.record_nl(bijna)[0] == "bijna 139.000 = 138.610 half naar boven afgerond op duizendtallen; 'bijna': de waarde ligt eronder"
     pip = by_id["tabel_1", "tabel_1:Vastgestelde PIP's:Peildatum 1 oktober 2023"]
     assert pip.shown == "26.000 (50%)"
     assert [(role, c.row) for role, c in pip.inputs] == [("teller", 8), ("noemer", 5)]
@@ -163,7 +164,7 @@ def test_explain_a_table_cell_and_a_sentence_figure(repo_root: Path, exports: Pa
     assert "sha256 c196d50613cf5ff4ccc202565e7a307ab19518477f7892ee3d46821de7e5206b" in cell.stdout
     sentence = _cli(repo_root, "explain", "2023-12", "leningen_toegekend_afgerond", *out)
     assert sentence.returncode == 0, sentence.stderr
-    assert "ruim 138.000 = 138.610 naar beneden afgerond op duizendtallen: 'ruim'" in sentence.stdout
+    assert "bijna 139.000 = 138.610 half naar boven afgerond op duizendtallen; 'bijna': de waarde ligt eronder" in sentence.stdout
     assert "data/raw/2023-10-01/wi2013_leningen.csv rij 2, kolom aantal = 138610" in sentence.stdout
 
 

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from kerncijfers import formatting
+from kerncijfers import fonts, formatting
 from kerncijfers.brief import Brief, load_briefs
 from kerncijfers.paths import Layout
 from kerncijfers.report.quarto import quarto_path, quarto_version, render_quarto
@@ -221,8 +221,10 @@ def assemble_project(root: Path, out_dir: Path, briefs: list[Brief]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         shutil.copyfile(Path(root) / name, out_dir / Path(name).name)
-    # What Quarto would add to a project in a git checkout; written here, so it is the same every build.
-    _write_text(out_dir / ".gitignore", "/.quarto/\n")
+    # The site's font (kerncijfers.fonts), a Quarto resource (_quarto.yml); a copy of the installed package's files.
+    fonts.copy_to(out_dir / fonts.SITE_FOLDER)
+    # What Quarto would add to a project in a git checkout, and the font copies; the same every build.
+    _write_text(out_dir / ".gitignore", f"/.quarto/\n/{fonts.SITE_FOLDER}/\n")
     listing = "\n".join(
         f"- [{b.titel}]({b.slug}/index.qmd): Kamerstuk {b.kamerstuk}, {formatting.datum(b.datum)}, "
         f"peildatum {formatting.datum(b.peildatum)}."
