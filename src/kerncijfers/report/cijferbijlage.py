@@ -94,6 +94,8 @@ def word_table(table, widths: list[int]) -> str:
     total = sum(w + 2 for w in widths)
     cols = "".join(f'<col style="width: {100 * (w + 2) / total:.1f}%">' for w in widths)
     only_table = re.sub(r"(<table[^>]*>)", rf"\1<colgroup>{cols}</colgroup>", only_table, count=1)
+    # Figures right-aligned, as on the site: pandoc reads a column's alignment from its header's style.
+    only_table = only_table.replace(' class="getal">', ' class="getal" style="text-align: right">')
     caption = f'::: {{custom-style="Table Caption"}}\n{_escape(table.title)}\n:::'
     return f"{caption}\n\n{raw_html(only_table)}"
 
