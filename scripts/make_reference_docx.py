@@ -12,7 +12,6 @@ under the header, 9 pt figures, narrow cell margins.
 
 from __future__ import annotations
 
-import copy
 import subprocess
 import sys
 import tempfile

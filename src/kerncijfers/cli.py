@@ -105,9 +105,9 @@ def build(
         if not any(line.startswith(note) for line in said):  # each message once: a note may have been said as progress
             _say(note)
     if not result.ran:
-        console.print(f"Nothing to do: {len(result.skipped)} steps up to date.", markup=False)
+        console.print(f"Nothing to do: {_count(len(result.skipped), 'step')} up to date.", markup=False)
     else:
-        console.print(f"Built {len(result.ran)} steps ({_steps(result.ran)}); {len(result.skipped)} up to date.", markup=False)
+        console.print(f"Built {_count(len(result.ran), 'step')} ({_steps(result.ran)}); {len(result.skipped)} up to date.", markup=False)
 
 
 def _steps(ids: list[str], shown: int = 6) -> str:

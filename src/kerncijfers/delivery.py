@@ -490,7 +490,7 @@ def _find_header(cells: list[list[str]], expected: list[str], shown: str) -> int
             if i > 0:
                 raise refuse(
                     shown, "header-on-first-row", f"the header is on row {i + 1}, below {i} title or empty row(s)",
-                    f"Delete the rows above the header so that row 1 holds the column names.", row=i + 1,
+                    "Delete the rows above the header so that row 1 holds the column names.", row=i + 1,
                 )
             return i
     raise refuse(

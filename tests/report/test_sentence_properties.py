@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 
 import pandas as pd
 import pytest

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from kerncijfers.brief import brief_by_slug, load_briefs
 from kerncijfers.published import approximate, number
 from kerncijfers.rounding import text_step
 from kerncijfers.report.sentences import NOT_IN_DELIVERIES, figure_values, getal, tekstcijfers

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kerncijfers.brief import brief_by_slug, load_briefs
 from kerncijfers.report.tables import LetterTable, MissingDelivery, letter_tables, write_table_exports
 
 TITLES = {
