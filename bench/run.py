@@ -213,6 +213,14 @@ def quarto_rows(repeats: int) -> list[tuple[str, float, str, int]]:
     return rows
 
 
+def measurement_table(rows) -> list[str]:
+    """The measurements as Markdown table lines: name, seconds, target, peak RSS."""
+    lines = ["| measurement | seconds | target | peak RSS (MiB) |", "|---|---:|---|---:|"]
+    for name, seconds, target, peak in rows:
+        lines.append(f"| {name} | {seconds:.2f} | {target} | {peak / 1024:.0f} |" if peak else f"| {name} | {seconds:.2f} | {target} | |")
+    return lines
+
+
 def quarto_section(rows) -> str:
     lines = [
         QUARTO_START,
@@ -224,11 +232,8 @@ def quarto_section(rows) -> str:
         "",
         f"- Date: {dt.date.today().isoformat()}",
         "",
-        "| measurement | seconds | target | peak RSS (MiB) |",
-        "|---|---:|---|---:|",
+        *measurement_table(rows),
     ]
-    for name, seconds, target, peak in rows:
-        lines.append(f"| {name} | {seconds:.2f} | {target} | {peak / 1024:.0f} |" if peak else f"| {name} | {seconds:.2f} | {target} | |")
     lines += [
         "",
         "- Quarto renders every page of the site from the executed notebooks; it never executes them.",
@@ -332,11 +337,8 @@ def write_report(path: Path, rows, targets, quarto: str = "") -> None:
         f"- Date: {dt.date.today().isoformat()}",
         f"- Machine: {platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "",
-        "| measurement | seconds | target | peak RSS (MiB) |",
-        "|---|---:|---|---:|",
+        *measurement_table(rows),
     ]
-    for name, seconds, target, peak in rows:
-        lines.append(f"| {name} | {seconds:.2f} | {target} | {peak / 1024:.0f} |" if peak else f"| {name} | {seconds:.2f} | {target} | |")
     lines += ["", "## Against the targets", "", "| target | result | |", "|---|---|---|"]
     lines += [f"| {target} | {'met' if met else '**not met**'} | {detail} |" for target, met, detail in targets]
     lines += [
