@@ -47,6 +47,12 @@ def require_quarto() -> str:
     pytest.skip("Quarto is not installed: its HTML and Word output are not tested here (README, Quarto)")
 
 
+@pytest.fixture
+def quarto() -> str:
+    """Quarto's path, for a test that builds with it (see require_quarto)."""
+    return require_quarto()
+
+
 @pytest.fixture(scope="session")
 def quarto_reports(tmp_path_factory) -> Path:
     """`reports/` as `make report` builds it with Quarto installed: rendered by real Quarto from data/."""

@@ -170,8 +170,34 @@ def plan(layout: Layout) -> list[Step]:
         renderer = renderer_key()
     except RenderFailed as exc:
         raise BuildFailed([str(exc)]) from None
-    steps.append(Step("report", "report", _hash(code_hash(layout, report=True), report_inputs, validated_key, briefs, published, renderer)))
+    shared = _hash(code_hash(layout, report=True), report_inputs, published, renderer)
+    steps.append(Step("report", "report", _hash(shared, validated_key, briefs), {"shared": shared}))
     return steps
+
+
+def brief_keys(layout: Layout, steps: list[Step]) -> dict:
+    """What each brief's pages are made of, hashed, and what the site's navigation is made of.
+
+    A brief's key covers the report's code and Quarto project (the report step's shared
+    inputs), its entry in briefs.yml, and the deliveries up to its cut-off: a new delivery
+    after that changes nothing in its pages. The site key covers every brief's entry: the
+    sidebar of every page lists them all.
+    """
+    from kerncijfers.brief import load_briefs
+
+    shared = next(s for s in steps if s.kind == "report").params["shared"]
+    validated = [(s.params["peildatum"], s.key) for s in steps if s.kind == "validate"]
+    briefs = load_briefs(layout.briefs)
+    keys = {b.slug: _hash(shared, repr(b), *(key for p, key in validated if p <= b.cutoff.isoformat())) for b in briefs}
+    return {"briefs": keys, "site": _hash(shared, *(repr(b) for b in briefs))}
+
+
+def _as_published(layout: Layout, folder: str, recorded: dict[str, str]) -> bool:
+    """Whether reports/<folder>/ still holds exactly the bytes the last build published there."""
+    files = {rel: digest for rel, digest in recorded.items() if rel.startswith(folder + "/")}
+    return bool(files) and all(
+        (layout.out_dir / rel).is_file() and _file_digest(layout.out_dir / rel).hex() == digest for rel, digest in files.items()
+    )
 
 
 def read_state(layout: Layout) -> dict:
@@ -317,7 +343,7 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
                     raise BuildFailed(failures)
                 _checkpoint("validated")
                 if report:
-                    _run_report(layout, say, result, report_run)
+                    _run_report(layout, say, result, report_run, steps, force)
             _checkpoint("rendered")
         except BaseException:
             shutil.rmtree(layout.stage, ignore_errors=True)  # nothing was published
@@ -328,10 +354,13 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
         state.setdefault("outputs", {})
         # Manifests written at publication change the folder hash: record the hashes as they are now.
         # With them, the bytes of every file each step published, so the next build sees a changed one.
-        for s in plan(layout):
+        published_steps = plan(layout)
+        for s in published_steps:
             if s.id in result.ran:
                 state["steps"][s.id] = s.key
                 state["outputs"][s.id] = output_hashes(layout, s)
+        if report:
+            state["report"] = brief_keys(layout, published_steps)  # what the next build keeps a brief by
         write_state(layout, state)
         _checkpoint("state-written")
         _finish_publication(layout, moves)
@@ -436,12 +465,29 @@ def _report_kernel(layout: Layout, needed: bool):
         yield run
 
 
-def _run_report(layout: Layout, say, result: BuildResult, run=None) -> None:
+def _run_report(layout: Layout, say, result: BuildResult, run=None, steps: list[Step] | None = None, force: bool = False) -> None:
+    """Render the report into the stage; a brief whose inputs are as the last build left them is kept.
+
+    A kept brief's folder is copied from what is published, if its files still have the bytes
+    the last build wrote; its notebook does not run again. When no brief's entry changed either,
+    the published site is the starting point and Quarto renders only the home page and the
+    briefs that changed.
+    """
     from kerncijfers.report.quarto import RenderFailed
     from kerncijfers.report.render import render_all
 
+    keys = brief_keys(layout, steps or plan(layout))
+    last = read_state(layout)
+    recorded = last.get("outputs", {}).get("report") or {}
+    before = last.get("report", {})
+    kept = set() if force else {
+        slug for slug, key in keys["briefs"].items()
+        if before.get("briefs", {}).get(slug) == key and _as_published(layout, slug, recorded)
+    }
+    site_as_before = not force and before.get("site") == keys["site"] and _as_published(layout, SITE, recorded)
     try:
-        render_all(layout, layout.stage / "reports", validated_dir=layout.stage / "validated", say=say, notes=result.notes, run=run)
+        render_all(layout, layout.stage / "reports", validated_dir=layout.stage / "validated", say=say, notes=result.notes, run=run,
+                   kept=kept, published=layout.out_dir, site_as_before=site_as_before)
     except RenderFailed as exc:
         raise BuildFailed([str(exc)]) from None
 

@@ -61,15 +61,19 @@ _PROGRESS = re.compile(r"^\[\s*\d+/\d+\]\s")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def render_quarto(quarto: str, project: Path, *, say: Callable[[str], None], epoch: int | None = None) -> None:
-    """`quarto render` in `project`: progress as it goes, its warnings said, its errors raised.
+def render_quarto(quarto: str, project: Path, *, say: Callable[[str], None], epoch: int | None = None,
+                  target: str | None = None) -> None:
+    """`quarto render` in `project` (or of one file or folder of it): progress as it goes, its warnings said,
+    its errors raised.
 
-    Quarto's cache (`.quarto/`) is removed afterwards: it holds absolute paths and is not published.
+    Quarto's cache (`.quarto/`) is removed afterwards: it holds absolute paths and is not
+    published. So is `search.json`: the site has no search (`_quarto.yml`), no page reads it,
+    and Quarto updates it in an order that differs between a whole and a partial render.
     """
     env = dict(os.environ)
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = str(epoch)
-    process = subprocess.Popen([quarto, "render"], cwd=project, env=env, stdout=subprocess.PIPE,
+    process = subprocess.Popen([quarto, "render", *([target] if target else [])], cwd=project, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace")
     said: list[str] = []
     assert process.stdout is not None
@@ -84,3 +88,4 @@ def render_quarto(quarto: str, project: Path, *, say: Callable[[str], None], epo
         tail = "\n".join(l for l in said[-30:] if l.strip())
         raise RenderFailed(f"quarto render failed in {project.name}/ (exit code {process.returncode}):\n{tail}")
     shutil.rmtree(project / ".quarto", ignore_errors=True)
+    (project / "_site" / "search.json").unlink(missing_ok=True)

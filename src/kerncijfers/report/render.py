@@ -30,6 +30,8 @@ from kerncijfers.brief import Brief, load_briefs
 from kerncijfers.paths import Layout
 from kerncijfers.report.quarto import quarto_path, quarto_version, render_quarto
 
+#: Quarto's output folder (_quarto.yml's output-dir), the site readers get.
+SITE_FOLDER = "_site"
 #: The report notebooks, run once per brief, in this order.
 REPORT_NOTEBOOKS = ("brief.ipynb",)
 #: The Quarto project's sources, copied into the reports folder.
@@ -114,11 +116,19 @@ def render_all(
     kernel_log: Path | None | object = _STATE_LOG,
     quarto: bool | None = None,
     run: Callable | None = None,
+    kept: set[str] | frozenset[str] = frozenset(),
+    published: Path | None = None,
+    site_as_before: bool = False,
 ) -> None:
     """Execute every brief's notebooks in one kernel into `out_dir`, then build `out_dir/_site`.
 
     Pass `run` from a `kernel_session` the caller opened (with WARM_IMPORTS) to use a kernel
     that has already imported what the report needs.
+
+    A build passes the briefs whose inputs did not change (`kept`, build.brief_keys) and the
+    published reports folder: those briefs are copied from it, their notebooks not run. With
+    `site_as_before` (no brief's entry changed), Quarto starts from the published site and
+    renders only the home page and the other briefs.
 
     `validated_dir` defaults to the layout's; a build passes its staged copy, so the report
     shows the new deliveries before anything is published. The kernel's start-up chatter
@@ -139,6 +149,10 @@ def render_all(
         # In a build's kernel the imports and the published history are warm (warm_code); later briefs reuse them.
         for i, brief in enumerate(briefs, start=1):
             t = time.perf_counter()
+            if brief.slug in kept and published is not None:
+                shutil.copytree(published / brief.slug, out_dir / brief.slug)
+                say(f"[{i}/{len(briefs)}] report {brief.slug}: inputs unchanged, kept as published")
+                continue
             render_brief(
                 layout.root, brief, out_dir, data_dir=layout.data_dir, validated_dir=validated_dir or layout.validated,
                 published_dir=layout.published, run=run,
@@ -147,7 +161,9 @@ def render_all(
     t = time.perf_counter()
     # The newest brief's date is what pandoc writes into the Word files: the same for every render.
     epoch = int(dt.datetime.combine(max(b.datum for b in briefs), dt.time(), dt.timezone.utc).timestamp())
-    message = build(layout.root, out_dir, quarto=quarto, say=say, epoch=epoch)
+    changed = [b.slug for b in briefs if b.slug not in kept]
+    previous_site = published / SITE_FOLDER if site_as_before and published is not None else None
+    message = build(layout.root, out_dir, quarto=quarto, say=say, epoch=epoch, only=changed, previous_site=previous_site)
     notes.append(f"{message} ({time.perf_counter() - t:.1f} s)")
 
 
@@ -195,11 +211,14 @@ def render_brief(
 
 
 def build(root: Path, out_dir: Path, *, quarto: bool | None = None, say: Callable[[str], None] | None = None,
-          epoch: int | None = None) -> str:
+          epoch: int | None = None, only: list[str] | None = None, previous_site: Path | None = None) -> str:
     """Build `out_dir/_site`: with Quarto (HTML and a Word file per brief), else the nbconvert preview.
 
     Returns one line saying which. `epoch` (SOURCE_DATE_EPOCH) is the date pandoc writes
-    into the Word files, so that two renders give the same bytes.
+    into the Word files, so that two renders give the same bytes. With `previous_site` (the
+    published site, every brief's entry as it was), Quarto renders only the home page and
+    the brief folders in `only` into a copy of it. The preview always builds every page: it
+    takes seconds.
     """
     from kerncijfers.report.site import build_site
 
@@ -208,7 +227,14 @@ def build(root: Path, out_dir: Path, *, quarto: bool | None = None, say: Callabl
         build_site(root, out_dir)
         return QUARTO_MISSING if shutil.which("quarto") is None else QUARTO_SKIPPED
     version = quarto_version(found)
-    render_quarto(found, out_dir, say=say or (lambda msg: None), epoch=epoch)
+    say = say or (lambda msg: None)
+    if previous_site is not None and previous_site.is_dir() and only is not None:
+        shutil.copytree(previous_site, out_dir / SITE_FOLDER)  # copies: Quarto rewrites files in place
+        for target in ["index.qmd", *only]:
+            render_quarto(found, out_dir, say=say, epoch=epoch, target=target)
+        kept = "" if only else "; every brief as published"
+        return f"Rendered the home page and {len(only)} of the briefs with Quarto {version}{kept}"
+    render_quarto(found, out_dir, say=say, epoch=epoch)
     return f"Rendered the site with Quarto {version} (HTML, and a Word cijferbijlage per brief)"
 
 
