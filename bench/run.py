@@ -197,7 +197,7 @@ def quarto_rows(repeats: int) -> list[tuple[str, float, str, int]]:
         times = []
         with tempfile.TemporaryDirectory() as tmp:
             history = seed_tree(Path(tmp) / "history")
-            newest = sorted(p.name for p in (history / "raw").iterdir())[-1]
+            newest = sorted(p.name for p in (history / "raw").iterdir() if p.is_dir())[-1]
             held = Path(tmp) / newest
             shutil.move(history / "raw" / newest, held)
             build(history)

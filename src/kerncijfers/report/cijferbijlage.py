@@ -29,6 +29,8 @@ CELL_MARGIN_CM = 0.25
 CSS_PIXELS_PER_CM = 96 / 2.54
 #: No chart wider than the portrait text width, less a little air.
 MAX_CHART_CM = 16.5
+#: The chart that goes with each table, as the page "Tabellen en grafieken" pairs them.
+CHART_OF_TABLE = {"tabel_1": "pip", "tabel_2": "wi2013-status", "tabel_3": "elip", "tabel_4": "leningen"}
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def cijferbijlage(brief, tables: list, charts: list, sentences: list, exports: s
     """The body of the brief's Word file: Tabel 1-4 with their charts, then the sentences."""
     from kerncijfers.report.site import sentence_list
 
-    charts_by_table = dict(zip((t.id for t in tables), charts))
+    charts_by_id = {c.id: c for c in charts}
     parts = [
         f"Deze bijlage bevat de tabellen, grafieken en cijfers voor de tekst van de {brief.titel} "
         f"(Kamerstuk {brief.kamerstuk}), opnieuw berekend uit de gevalideerde leveringen van DUO.",
@@ -57,7 +59,7 @@ def cijferbijlage(brief, tables: list, charts: list, sentences: list, exports: s
     for table in tables:
         widths = column_widths(table)
         block = [word_table(table, widths), "", table.source, ""]
-        chart = charts_by_table.get(table.id)
+        chart = charts_by_id.get(CHART_OF_TABLE.get(table.id, ""))
         if chart is not None:
             figures += 1
             block += [_chart_figure(chart, figures, exports), ""]
@@ -72,7 +74,7 @@ def column_widths(table) -> list[int]:
     """Per column, the characters its widest cell needs: a body cell whole, a header by its
     longest word (headers wrap between words). A number never has to break."""
     widths = []
-    for i, cells in enumerate(zip(*table.header, *table.rows)):
+    for cells in zip(*table.header, *table.rows):
         header, body = cells[: len(table.header)], cells[len(table.header) :]
         # A group label spans several columns; it need not fit in one.
         words = [w for h in header[-1:] for w in h.split()]
