@@ -15,6 +15,19 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("KERNCIJFERS_RENDERER", "preview")
 
 
+def pytest_report_header(config) -> list[str]:
+    """Say at the top of the run what the Quarto and browser tests run against, or that they can't."""
+    from kerncijfers.report.quarto import quarto_version
+
+    found = shutil.which("quarto")
+    chromium = Path("/usr/bin/chromium")
+    return [
+        f"quarto: {quarto_version(found)} at {found} (tests/quarto and the [quarto] browser tests render with it)"
+        if found else "quarto: not on PATH (tests/quarto and the [quarto] browser tests skip; on CI they fail)",
+        f"chromium: {chromium}" if chromium.exists() else f"chromium: not at {chromium} (the browser tests fail: make test installs it as root)",
+    ]
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
