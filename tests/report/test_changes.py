@@ -173,3 +173,9 @@ def test_afwijkingen_html(findings):
     assert '<td lang="en">' not in fragment  # correcties.csv explains in Dutch, as the page is
     assert "<caption>Tabel 4: 5 controles in orde</caption>" in fragment
     assert "<th>" not in fragment
+    # The counts add up: 293 = 9 + 284, of which 2 held on a cell with an afwijking and 282 are listed.
+    assert (
+        "293 controles, waarvan 9 met een afwijking en 284 in orde. Van die 284 gaan er 2 over een cel "
+        "die ook een afwijking heeft; de andere 282 staan onder ‘Wat is gecontroleerd en klopt’." in fragment
+    )
+    assert sum(len(cs) for _, cs in findings.in_orde) == 282

@@ -453,11 +453,21 @@ def _row_table(caption: str, key: tuple[str, ...], rows: tuple[Row, ...]) -> lis
 
 
 def _afwijkingen_html(page: AfwijkingenPage) -> str:
-    n_ok = sum(len(cs) for _, cs in page.in_orde)
+    # The counts add up for the reader: every check either found an afwijking or held; the checks
+    # that held on a cell with an afwijking are not listed as "in orde", and the page says so.
+    n_listed = sum(len(cs) for _, cs in page.in_orde)
+    n_held = page.controles - len(page.afwijkingen)
+    telling = (
+        f"{page.controles} controles, waarvan {len(page.afwijkingen)} met een afwijking en {n_held} in orde."
+    )
+    if n_held != n_listed:
+        telling += (
+            f" Van die {n_held} gaan er {n_held - n_listed} over een cel die ook een afwijking heeft; "
+            f"de andere {n_listed} staan onder ‘Wat is gecontroleerd en klopt’."
+        )
     lines = [
         '<section class="afwijkingen" lang="nl">',
-        f"<p>De gedrukte brief ({_e(page.brief)}) is met dezelfde regels gecontroleerd als de leveringen: "
-        f"{page.controles} controles, {len(page.afwijkingen)} afwijkingen, {n_ok} controles in orde.</p>",
+        f"<p>De gedrukte brief ({_e(page.brief)}) is met dezelfde regels gecontroleerd als de leveringen: {_e(telling)}</p>",
     ]
     rows = []
     for a in page.afwijkingen:
