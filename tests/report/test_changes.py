@@ -179,3 +179,9 @@ def test_afwijkingen_html(findings):
         "die ook een afwijking heeft; de andere 282 staan onder ‘Wat is gecontroleerd en klopt’." in fragment
     )
     assert sum(len(cs) for _, cs in findings.in_orde) == 282
+    # The rules' own analysis beside the rule: one wrong cell explains two broken sums.
+    assert (
+        "<td>Totaal is Asiel plus Gezin &amp; Overig (waarschijnlijk één foute cel: 2018, Totaal, Voldaan; "
+        "met 12.212 kloppen Totaal is Voldaan plus Ontheven plus Nog plichtig en Totaal is Asiel plus Gezin &amp; Overig)</td>"
+        in fragment
+    )

@@ -339,6 +339,7 @@ class Afwijking:
     soort: str
     regel: str
     reden: str | None  # from correcties.csv; None when it has no explanation yet
+    analyse: str = ""  # the rules' own finding: the likely wrong cell and the value that fits (Check.toelichting)
 
 
 @dataclass(frozen=True)
@@ -374,7 +375,10 @@ def afwijkingen(published_folder: Path) -> AfwijkingenPage:
     for c in inconsistencies(checks):
         uitleg = correcties.get((c.plaats, c.cel))
         found.append(
-            Afwijking(c.plaats, c.cel, c.gedrukt, c.verwacht, uitleg["gebruikt"] if uitleg else None, c.soort, c.regel, uitleg["reden"] if uitleg else None)
+            Afwijking(
+                c.plaats, c.cel, c.gedrukt, c.verwacht, uitleg["gebruikt"] if uitleg else None, c.soort, c.regel,
+                uitleg["reden"] if uitleg else None, c.toelichting,
+            )
         )
     # A cell with any failed check is not "in orde", even where another rule on it held.
     failed = {(c.plaats, c.cel) for c in checks if not c.klopt}
@@ -473,7 +477,8 @@ def _afwijkingen_html(page: AfwijkingenPage) -> str:
     for a in page.afwijkingen:
         reden = a.reden if a.reden is not None else "Nog geen toelichting in correcties.csv."
         consistent = a.consistent if a.gebruikt in (None, a.consistent) else f"{a.consistent} (gebruikt: {a.gebruikt})"
-        rows.append([f"{a.plaats}: {a.cel}", a.gedrukt, consistent, a.soort, a.regel, reden])
+        regel = f"{a.regel} ({a.analyse})" if a.analyse else a.regel
+        rows.append([f"{a.plaats}: {a.cel}", a.gedrukt, consistent, a.soort, regel, reden])
     lines += _table(
         f"Afwijkingen in de gedrukte brief ({len(page.afwijkingen)})",
         ["Cel", "Gedrukt", "Consistent", "Soort", "Regel", "Waarom"],
