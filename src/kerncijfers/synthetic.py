@@ -61,11 +61,7 @@ def _overige_cijfers(p: str, rng: random.Random) -> list[list]:
 
 
 def generate(data_dir: Path, n: int, seed: int = 2023, step_days: int = STEP_DAYS) -> list[str]:
-    """Write `n` fictitious deliveries into `data_dir/raw/` plus a brief; returns the peildata.
-
-    The letter names in-text figures by the month of their peildatum (pip_aantal_mei), so a
-    history for a brief's sentences needs peildata in different months: pass `step_days` >= 31.
-    """
+    """Write `n` fictitious deliveries into `data_dir/raw/` plus a brief; returns the peildata."""
     data_dir = Path(data_dir)
     if (data_dir / "raw").exists() and any((data_dir / "raw").iterdir()):
         raise FileExistsError(f"{data_dir}/raw is not empty; generate into a new folder")

@@ -139,3 +139,24 @@ def test_the_rendered_brief_shows_these_sentences_and_tables(next_brief):
     for table in tables.values():
         for row in table.rows:
             assert " ".join(row) in tabellen or all(cell in tabellen for cell in row), (table.id, row)
+
+
+def test_two_peildata_in_one_month_give_each_figure_its_own_name(tmp_path):
+    """The letter names in-text figures by month (pip_pct_mei); two deliveries in one month are named by date."""
+    days = generate(tmp_path / "data", 3, seed=2025, step_days=14)
+    assert days[-2][:7] == days[-1][:7]  # 2015-01-15 and 2015-01-29: one month
+    layout = Layout.make(data_dir=tmp_path / "data", out_dir=tmp_path / "reports")
+    run_build(layout)
+    [brief] = load_briefs(layout.briefs)
+    sentences = {s.id: s for s in tekstcijfers(layout.validated, brief, layout.raw)}
+    assert set(sentences["pip_aandeel"].figures) == {f"pip_pct_{days[-1]}", f"pip_pct_{days[-2]}"}
+    assert set(sentences["pip_aantal"].figures) == {f"pip_aantal_{days[-1]}", f"pip_aantal_{days[-2]}"}
+    assert set(sentences["aanbod"].figures) == {f"aanbod_pct_{days[-1]}", f"pip_asiel_{days[-1]}", f"aanbod_aantal_{days[-1]}"}
+    assert set(sentences["aanbod_vorige_peildatum"].figures) == {f"aanbod_pct_{days[-2]}", f"aanbod_aantal_{days[-2]}"}
+    ids = [id for s in sentences.values() for id in s.figures]
+    assert len(ids) == len(set(ids))
+    for s in sentences.values():
+        assert set(s.provenance) == set(s.figures), s.id
+        for id, value in s.figures.items():
+            if not id.startswith(TABLE_REF_PREFIX):
+                assert value in s.text, (s.id, id)

@@ -137,6 +137,17 @@ class _Sources:
         p = peildata[-1 - back]
         return p, self.frame(table, p)
 
+    def naam(self, table: str, peildatum: dt.date) -> str:
+        """How a figure's id names its peildatum: by month, as the letter does (pip_pct_mei).
+
+        Sentences compare the last two deliveries of a table; where those fall in one month, the
+        month would give two figures one id, so both are named by their date (pip_pct_2024-05-15).
+        """
+        recent = self.peildata(table)[-2:]
+        if len(recent) == 2 and maand(recent[0]) == maand(recent[1]):
+            return peildatum.isoformat()
+        return maand(peildatum)
+
     def aantal(self, table: str, back: int = 0, column: str = "aantal", **key) -> tuple[dt.date, int]:
         """One delivered count and its peildatum."""
         peildatum, frame = self.delivery(table, back)
@@ -315,11 +326,10 @@ def _pip_aandeel(sources: _Sources) -> Built:
         f"Per {fmt.datum(nu)} had {fmt.procent(pct_nu)} van de inburgeraars een vastgesteld PIP, "
         f"tegen {procent_woord(pct_toen)} op {fmt.datum(toen)}."
     )
-    # Two peildata in one month share an id; the later entry wins, in `figures` and in the provenance alike.
     for p, shown, vorm in ((nu, fmt.procent(pct_nu), "procent"), (toen, procent_woord(pct_toen), "woord")):
-        sources.note(f"pip_pct_{maand(p)}", shown, "aandeel_honderdtallen", teller=_w21_ref(p, "pip_vastgesteld", "totaal"),
+        sources.note(f"pip_pct_{sources.naam(W21, p)}", shown, "aandeel_honderdtallen", teller=_w21_ref(p, "pip_vastgesteld", "totaal"),
                      noemer=_w21_ref(p, "inburgeringsplichtigen", "totaal"), _vorm=vorm)
-    return text, nu, {f"pip_pct_{maand(nu)}": fmt.procent(pct_nu), f"pip_pct_{maand(toen)}": procent_woord(pct_toen)}
+    return text, nu, {f"pip_pct_{sources.naam(W21, nu)}": fmt.procent(pct_nu), f"pip_pct_{sources.naam(W21, toen)}": procent_woord(pct_toen)}
 
 
 @_zin("pip_aantal", W21, "Het aantal inburgeraars met een vastgesteld PIP")
@@ -331,8 +341,8 @@ def _pip_aantal(sources: _Sources) -> Built:
         f"tegen {fmt.aantal(pip_toen)} per {fmt.datum(toen)}."
     )
     for p, n in ((nu, pip_nu), (toen, pip_toen)):
-        sources.note(f"pip_aantal_{maand(p)}", fmt.aantal(n), "honderdtallen", n=_w21_ref(p, "pip_vastgesteld", "totaal"))
-    return text, nu, {f"pip_aantal_{maand(nu)}": fmt.aantal(pip_nu), f"pip_aantal_{maand(toen)}": fmt.aantal(pip_toen)}
+        sources.note(f"pip_aantal_{sources.naam(W21, p)}", fmt.aantal(n), "honderdtallen", n=_w21_ref(p, "pip_vastgesteld", "totaal"))
+    return text, nu, {f"pip_aantal_{sources.naam(W21, nu)}": fmt.aantal(pip_nu), f"pip_aantal_{sources.naam(W21, toen)}": fmt.aantal(pip_toen)}
 
 
 @_zin("aanbod_vorige_peildatum", f"{W21}, overige_cijfers", "Het aanbod aan asielstatushouders met een PIP op de vorige peildatum")
@@ -354,7 +364,7 @@ def _aanbod_vorige(sources: _Sources) -> Built:
         f"Op {fmt.datum(peildatum)} had {ongeveer}{procent_woord(pct)} van de asielstatushouders "
         f"({fmt.aantal(aanbod)} personen) met een vastgesteld PIP ook een aanbod voor inburgering."
     )
-    m = maand(peildatum)
+    m = sources.naam(W21, peildatum)
     if "waarde" in pct_bron:
         sources.note(f"aanbod_pct_{m}", procent_woord(pct), "procent_woord", **pct_bron)
     else:
@@ -372,7 +382,7 @@ def _aanbod(sources: _Sources) -> Built:
         f"Op {fmt.datum(peildatum)} had {procent_woord(pct)} van de asielstatushouders met een vastgesteld PIP ook een "
         f"aanbod voor inburgering: van de {fmt.aantal(pip)} PIP's bij asielstatushouders hebben er {fmt.aantal(aanbod)} een aanbod."
     )
-    m = maand(peildatum)
+    m = sources.naam(W21, peildatum)
     aanbod_ref, pip_ref = _w21_ref(peildatum, "aanbod", "asielstatushouder"), _w21_ref(peildatum, "pip_vastgesteld", "asielstatushouder")
     sources.note(f"aanbod_pct_{m}", procent_woord(pct), "aandeel_honderdtallen", teller=aanbod_ref, noemer=pip_ref, _vorm="woord")
     sources.note(f"pip_asiel_{m}", fmt.aantal(pip), "honderdtallen", n=pip_ref)
@@ -552,8 +562,9 @@ def _wi2013_verloop(sources: _Sources) -> Built:
     )
     status = {s: {"nu": ref("wi2013_status", nu, "aantal", status=s), "toen": ref("wi2013_status", toen, "aantal", status=s)} for s in ("nog_plichtig", "ingeburgerd")}
     sources.note(key, fmt.aantal(abs(daling)), "verschil", **status["nog_plichtig"], _absoluut=True)
-    sources.note(f"wi2013_diploma_sinds_{maand(toen)}", fmt.aantal(diploma), "verschil", **status["ingeburgerd"])
-    return text, nu, {key: fmt.aantal(abs(daling)), f"wi2013_diploma_sinds_{maand(toen)}": fmt.aantal(diploma)}
+    sinds = f"wi2013_diploma_sinds_{sources.naam('wi2013_status', toen)}"
+    sources.note(sinds, fmt.aantal(diploma), "verschil", **status["ingeburgerd"])
+    return text, nu, {key: fmt.aantal(abs(daling)), sinds: fmt.aantal(diploma)}
 
 
 @_zin("wi2013_na_intrekking", "wi2013_cohorten", "Het aantal inburgeringsplichtigen in de cohorten na intrekking van de Wi2013")
