@@ -322,6 +322,10 @@ LAYOUT_CHECK = """() => {
             if (scroller.scrollWidth > scroller.clientWidth + 1 && !(scroller.tabIndex >= 0 && scroller.getAttribute('role') === 'region')) {
                 out.cut.push(`${table.id || table.className}: scrolls in a region without focus or role`);
             }
+            // ... and shows that it scrolls where a phone hides the scrollbar: a shadow on the side with more.
+            if (scroller.scrollWidth > scroller.clientWidth + 1 && !getComputedStyle(scroller).backgroundImage.includes('linear-gradient')) {
+                out.cut.push(`${table.id || table.className}: scrolls without a visible cue`);
+            }
             const edge = scroller.getBoundingClientRect();
             if (edge.right > viewport + 1) out.cut.push(`${table.id || table.className}: its scrolling region runs off the page`);
         } else if (box.right > viewport + 1 || box.left < -1) {
