@@ -326,10 +326,12 @@ def _pip_aandeel(sources: _Sources) -> Built:
         f"Per {fmt.datum(nu)} had {fmt.procent(pct_nu)} van de inburgeraars een vastgesteld PIP, "
         f"tegen {procent_woord(pct_toen)} op {fmt.datum(toen)}."
     )
+    figures = {}
     for p, shown, vorm in ((nu, fmt.procent(pct_nu), "procent"), (toen, procent_woord(pct_toen), "woord")):
-        sources.note(f"pip_pct_{sources.naam(W21, p)}", shown, "aandeel_honderdtallen", teller=_w21_ref(p, "pip_vastgesteld", "totaal"),
+        figures[id := f"pip_pct_{sources.naam(W21, p)}"] = shown
+        sources.note(id, shown, "aandeel_honderdtallen", teller=_w21_ref(p, "pip_vastgesteld", "totaal"),
                      noemer=_w21_ref(p, "inburgeringsplichtigen", "totaal"), _vorm=vorm)
-    return text, nu, {f"pip_pct_{sources.naam(W21, nu)}": fmt.procent(pct_nu), f"pip_pct_{sources.naam(W21, toen)}": procent_woord(pct_toen)}
+    return text, nu, figures
 
 
 @_zin("pip_aantal", W21, "Het aantal inburgeraars met een vastgesteld PIP")
@@ -340,9 +342,11 @@ def _pip_aantal(sources: _Sources) -> Built:
         f"Per {fmt.datum(nu)} hadden {fmt.aantal(pip_nu)} inburgeraars een vastgesteld PIP, "
         f"tegen {fmt.aantal(pip_toen)} per {fmt.datum(toen)}."
     )
+    figures = {}
     for p, n in ((nu, pip_nu), (toen, pip_toen)):
-        sources.note(f"pip_aantal_{sources.naam(W21, p)}", fmt.aantal(n), "honderdtallen", n=_w21_ref(p, "pip_vastgesteld", "totaal"))
-    return text, nu, {f"pip_aantal_{sources.naam(W21, nu)}": fmt.aantal(pip_nu), f"pip_aantal_{sources.naam(W21, toen)}": fmt.aantal(pip_toen)}
+        figures[id := f"pip_aantal_{sources.naam(W21, p)}"] = fmt.aantal(n)
+        sources.note(id, fmt.aantal(n), "honderdtallen", n=_w21_ref(p, "pip_vastgesteld", "totaal"))
+    return text, nu, figures
 
 
 @_zin("aanbod_vorige_peildatum", f"{W21}, overige_cijfers", "Het aanbod aan asielstatushouders met een PIP op de vorige peildatum")
