@@ -2,13 +2,14 @@
 
 Two layers:
 
-- In process, fast: the publication of a small staged tree is interrupted at every
-  point of `build._publish` (an exception stands in for SIGKILL), then `build.recover`
-  completes it. Readers never see a half-written entry, and afterwards everything is new.
-- End to end, slow: `kerncijfers build` is killed with SIGKILL at named points
-  (KERNCIJFERS_TEST_KILL_AT) while it adds a delivery to a built tree; the published
-  outputs are checked right after the kill, and the next build must equal a build
-  that was never interrupted. The killed builds run side by side to save time.
+- In process, fast: the publication of a small staged tree is interrupted before and after
+  every rename it makes (a test double of `os.rename`, `os.replace` and the one-step swap
+  raises an exception that stands in for SIGKILL), with and without the one-step swap; then
+  `recover` completes it. Readers never see a half-written entry, and afterwards everything is new.
+- End to end, slow: `kerncijfers build` is killed with SIGKILL at chosen renames
+  (`tests/kill_at.py` wraps the file operations from outside) while it adds a delivery to a
+  built tree; the published outputs are checked right after the kill, and the next build must
+  equal a build that was never interrupted. The killed builds run side by side to save time.
 
 And one build at a time: a second build is refused while one runs, and a lock left by a
 killed build does not block the next.
@@ -23,13 +24,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from kerncijfers import build
-from kerncijfers.build import Move, PublicationBroken, Step
+from kerncijfers.build import Move, PublicationBroken, Step, publish
 from kerncijfers.paths import Layout
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,11 +95,27 @@ def staged(tmp_path: Path) -> tuple[Layout, list[Step]]:
     return layout, steps
 
 
-def _points(layout: Layout) -> list[str]:
-    """The checkpoints of `_publish` for the `staged` tree, in order."""
-    moves = 2 + len(list((layout.stage / "reports").iterdir()))
-    replaced_folders = (1, 3, moves)  # validated/2023-10-01, reports/2023-12, reports/_site
-    return ["journaled"] + [p for i in range(1, moves + 1) for p in ((f"half-moved-{i}",) if i in replaced_folders else ()) + (f"moved-{i}",)] + ["registered"]
+class FileOperations:
+    """A test double of the renames publication makes: raises Interrupted before or after the n-th."""
+
+    def __init__(self, monkeypatch, *, swap: bool):
+        self.calls = 0
+        self.stop: tuple[int, str] | None = None
+        for name in ("rename", "replace"):
+            monkeypatch.setattr(os, name, self._counted(getattr(os, name)))
+        monkeypatch.setattr(publish, "_exchange", self._counted(publish._exchange) if swap else (lambda a, b: False))
+
+    def _counted(self, real):
+        def operation(*args, **kwargs):
+            self.calls += 1
+            if self.stop == (self.calls, "before"):
+                raise Interrupted(self.stop)
+            result = real(*args, **kwargs)
+            if self.stop == (self.calls, "after"):
+                raise Interrupted(self.stop)
+            return result
+
+        return operation
 
 
 def _published_versions(layout: Layout) -> dict[str, str]:
@@ -114,35 +132,34 @@ def _published_versions(layout: Layout) -> dict[str, str]:
 
 def test_publication_order_puts_the_site_last(staged):
     layout, steps = staged
-    build._publish(layout, steps, True, say=lambda msg: None)  # run_build then writes the state and finishes
-    journal_targets = [m.target.relative_to(layout.data_dir.parent).as_posix() for m in build._read_journal(layout)[0]]
+    publish.publish(layout, steps, True, say=lambda msg: None)  # run_build then writes the state and finishes
+    journal_targets = [m.target.relative_to(layout.data_dir.parent).as_posix() for m in publish.read_journal(layout)[0]]
     assert journal_targets == [
         "data/validated/2023-10-01", f"data/validated/{NEW}",
         "reports/2023-12", "reports/index.qmd", "reports/site.css", "reports/_site",
     ]
 
 
-def test_every_point_of_the_publication_is_recovered(staged, monkeypatch):
+@pytest.mark.parametrize("swap", [True, False], ids=["one-step-swap", "two-renames"])
+def test_every_point_of_the_publication_is_recovered(staged, monkeypatch, swap):
     layout, steps = staged
     before = _published_versions(layout)
-    pristine = layout.data_dir.parent.parent / "pristine"
+    pristine = layout.data_dir.parent.parent / f"pristine-{layout.data_dir.parent.name}"
     shutil.copytree(layout.data_dir.parent, pristine, symlinks=True)
-    points = _points(layout)
-    assert len(points) == 1 + 3 + 6 + 1
+    ops = FileOperations(monkeypatch, swap=swap)
+    publish.publish(layout, steps, True, say=lambda msg: None)
+    # The journal, 6 entries (3 of them folders replaced: two renames each without the swap), 1 manifest.
+    assert ops.calls == (1 + 6 + 1 if swap else 1 + 6 + 3 + 1)
+    points = [(n, when) for n in range(1, ops.calls + 1) for when in ("before", "after")]
+    halfway = 0
     for point in points:
         tree = layout.data_dir.parent
         shutil.rmtree(tree)
         shutil.copytree(pristine, tree, symlinks=True)
-
-        def stop_at(name, point=point):
-            if name == point:
-                raise Interrupted(name)
-
-        monkeypatch.setattr(build, "_checkpoint", stop_at)
-        monkeypatch.setenv("KERNCIJFERS_TEST_KILL_AT", point)  # makes `half-moved-<i>` take the two-rename path
+        ops.calls, ops.stop = 0, point
         with pytest.raises(Interrupted):
-            build._publish(layout, steps, True, say=lambda msg: None)
-        monkeypatch.delenv("KERNCIJFERS_TEST_KILL_AT")
+            publish.publish(layout, steps, True, say=lambda msg: None)
+        ops.stop = None
 
         # Right after the kill: every entry is the old one or the new one, never a mix. Only between
         # the two renames of a replaced folder is it missing, and then its backup holds the old one.
@@ -151,15 +168,17 @@ def test_every_point_of_the_publication_is_recovered(staged, monkeypatch):
             if version != "missing" or before[path] == "missing":
                 assert version in ("new", before[path]), (point, path)
             else:
-                assert point.startswith("half-moved-"), (point, path)
+                assert not swap, (point, path)
+                halfway += 1
                 folder, entry, *inside = Path(path).parts
                 backup = (layout.validated if folder == "validated" else layout.out_dir) / f".{entry}.old"
                 assert backup.joinpath(*inside).read_text(encoding="utf-8") == "old", point
-        if point.startswith("half-moved-"):
-            assert "missing" in [v for path, v in seen.items() if before[path] != "missing"], "the two-rename path was not taken"
 
         note = build.recover(layout)
 
+        if point == (1, "before"):  # the journal not yet written: nothing to complete, nothing changed
+            assert note is None and seen == before
+            continue
         assert note and "interrupted while publishing" in note
         assert set(_published_versions(layout).values()) == {"new"}, point
         assert (layout.raw / NEW / "SHA256SUMS").exists(), point
@@ -168,11 +187,14 @@ def test_every_point_of_the_publication_is_recovered(staged, monkeypatch):
         leftovers = [p.name for folder in (layout.validated, layout.out_dir) for p in folder.iterdir() if p.name.startswith(".")]
         assert leftovers == [] and not layout.stage.exists() and not (layout.state_dir / build.JOURNAL).exists(), point
         assert build.recover(layout) is None
+    # Without the swap, each of the 3 replaced folders is missing between its two renames: after the
+    # first and before the second.
+    assert halfway == (0 if swap else 3 * 2)
 
 
 def test_a_manifest_lists_the_tables_and_the_notes(staged):
     layout, steps = staged
-    build._publish(layout, steps, True, say=lambda msg: None)
+    publish.publish(layout, steps, True, say=lambda msg: None)
     folder = layout.raw / NEW
     assert (folder / "SHA256SUMS").read_text(encoding="utf-8") == "".join(
         f"{hashlib.sha256((folder / name).read_bytes()).hexdigest()}  {name}\n" for name in ("LEESMIJ.md", "elip.csv")
@@ -183,9 +205,9 @@ def test_a_manifest_lists_the_tables_and_the_notes(staged):
 def test_publication_without_swapping_in_one_step(staged, monkeypatch):
     """Where renameat2 is missing, a folder is renamed away and the new one in: the result is the same."""
     layout, steps = staged
-    monkeypatch.setattr(build, "_exchange", lambda a, b: False)
-    moves = build._publish(layout, steps, True, say=lambda msg: None)
-    build._finish_publication(layout, moves)
+    monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+    moves = publish.publish(layout, steps, True, say=lambda msg: None)
+    publish.finish_publication(layout, moves)
     assert set(_published_versions(layout).values()) == {"new"}
 
 
@@ -199,8 +221,8 @@ def test_publication_across_file_systems(staged, tmp_path):
     try:
         shutil.copytree(layout.out_dir, elsewhere / "reports")
         layout = Layout(layout.root, layout.data_dir, elsewhere / "reports")
-        moves = build._publish(layout, steps, True, say=lambda msg: None)
-        build._finish_publication(layout, moves)
+        moves = publish.publish(layout, steps, True, say=lambda msg: None)
+        publish.finish_publication(layout, moves)
         assert set(_published_versions(layout).values()) == {"new"}
         assert [p.name for p in layout.out_dir.iterdir() if p.name.startswith(".")] == []
     finally:
@@ -209,14 +231,10 @@ def test_publication_across_file_systems(staged, tmp_path):
 
 def test_recovery_refuses_when_a_staged_entry_is_gone(staged, monkeypatch):
     layout, steps = staged
-
-    def stop_at(name):
-        if name == "moved-1":
-            raise Interrupted(name)
-
-    monkeypatch.setattr(build, "_checkpoint", stop_at)
+    ops = FileOperations(monkeypatch, swap=True)
+    ops.stop = (2, "after")  # the journal written, the first entry moved
     with pytest.raises(Interrupted):
-        build._publish(layout, steps, True, say=lambda msg: None)
+        publish.publish(layout, steps, True, say=lambda msg: None)
     shutil.rmtree(layout.stage / "reports" / "_site")  # someone cleaned up by hand
     with pytest.raises(PublicationBroken) as broken:
         build.recover(layout)
@@ -230,26 +248,33 @@ def test_moves_are_recognised_by_inode_after_a_swap(tmp_path):
     _write(old / "f", "old")
     _write(new / "f", "new")
     move = Move(new, old, os.lstat(new).st_ino)
-    build._move(move)
-    assert build._inode(move.target) == move.inode
+    publish._move(move)
+    assert publish._inode(move.target) == move.inode
     assert (old / "f").read_text() == "new"
     assert not new.exists() or (new / "f").read_text() == "old"
 
 
-# --- end to end: SIGKILL at named points of `kerncijfers build` -----------------------------------
+# --- end to end: SIGKILL at chosen renames of `kerncijfers build` ---------------------------------
 
-#: After validation; mid-publish after the first move; between the two renames of reports/2023-12;
+#: Where tests/kill_at.py kills the build: everything staged, before the journal is written; mid-publish
+#: after the first move; between the two renames of reports/2023-12 (without the one-step swap);
 #: after publishing and the manifests, before the state is written.
-KILL_POINTS = ("validated", "moved-1", "half-moved-2", "registered")
+KILL_POINTS = {
+    "staged": ["--before-rename-to", "data/.kerncijfers/publish.json"],
+    "moved-1": ["--after-rename-to", f"data/validated/{NEW}"],
+    "half-moved-2": ["--no-exchange", "--after-rename-to", "reports/.2023-12.old"],
+    "registered": ["--after-rename-to", f"data/raw/{NEW}/SHA256SUMS"],
+}
+KILL_AT = str(Path(__file__).with_name("kill_at.py"))
 
 
-def _command(tree: Path) -> list[str]:
-    return [sys.executable, "-m", "kerncijfers", "build", "--data-dir", str(tree / "data"), "--out-dir", str(tree / "reports")]
+def _command(tree: Path, kill: list[str] | None = None) -> list[str]:
+    start = [sys.executable, KILL_AT, *kill, "--"] if kill else [sys.executable, "-m", "kerncijfers"]
+    return [*start, "build", "--data-dir", str(tree / "data"), "--out-dir", str(tree / "reports")]
 
 
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KERNCIJFERS_TEST_")}
-    return env | {"NO_COLOR": "1", "TERM": "dumb"} | extra
+def _env() -> dict[str, str]:
+    return os.environ | {"NO_COLOR": "1", "TERM": "dumb"}
 
 
 def _run_together(commands: dict[str, tuple[list[str], dict]]) -> dict[str, subprocess.CompletedProcess]:
@@ -302,7 +327,7 @@ def kill_runs(tmp_path_factory) -> KillRuns:
         _add_delivery(trees[name])
     before = _outputs(trees["reference"])
     killed = _run_together({
-        name: (_command(tree), _env(KERNCIJFERS_TEST_KILL_AT=name) if name != "reference" else _env())
+        name: (_command(tree, KILL_POINTS.get(name)), _env())
         for name, tree in trees.items()
     })
     assert killed["reference"].returncode == 0, killed["reference"].stderr
@@ -332,7 +357,7 @@ def test_killed_build_leaves_the_published_outputs_whole(kill_runs: KillRuns, po
     run = kill_runs.killed[point]
     assert run.returncode == -signal.SIGKILL, run.stderr
     after = kill_runs.after_kill[point]
-    if point == "validated":
+    if point == "staged":
         assert after == kill_runs.before, "killed before publishing: nothing may change"
         assert kill_runs.left_over[point] == []
         return
@@ -364,7 +389,7 @@ def test_killed_build_leaves_the_published_outputs_whole(kill_runs: KillRuns, po
 def test_next_build_completes_and_equals_an_uninterrupted_build(kill_runs: KillRuns, point: str):
     run = kill_runs.next_build[point]
     assert run.returncode == 0, run.stderr
-    if point != "validated":
+    if point != "staged":
         assert "A build was interrupted while publishing: completed its publication" in run.stderr
     assert kill_runs.after_next[point] == kill_runs.reference
     state_dir = kill_runs.trees[point] / "data" / ".kerncijfers"
@@ -380,11 +405,15 @@ def test_second_build_is_refused_while_one_runs_and_a_killed_builds_lock_is_reco
     tree = tmp_path
     shutil.copytree(ROOT / "data" / "raw", tree / "data" / "raw")
     shutil.copy(ROOT / "data" / "briefs.yml", tree / "data" / "briefs.yml")
-    first = subprocess.Popen(_command(tree), cwd=ROOT, env=_env(KERNCIJFERS_TEST_STOP_AT="locked"),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = subprocess.Popen(_command(tree), cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _, status = os.waitpid(first.pid, os.WUNTRACED)  # returns once the build has stopped itself, holding the lock
-        assert os.WIFSTOPPED(status)
+        # Stopped by the test once the lock file names it: from then on it holds the lock.
+        lock = tree / "data" / ".kerncijfers" / build.LOCK_FILE
+        deadline = time.monotonic() + 120
+        while f'"pid": {first.pid}' not in (lock.read_text() if lock.exists() else ""):
+            assert first.poll() is None and time.monotonic() < deadline, "the first build never took the lock"
+            time.sleep(0.01)
+        os.kill(first.pid, signal.SIGSTOP)
 
         second = subprocess.run(_command(tree), cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=300)
 
@@ -401,7 +430,7 @@ def test_second_build_is_refused_while_one_runs_and_a_killed_builds_lock_is_reco
     assert f'"pid": {first.pid}' in (tree / "data" / ".kerncijfers" / build.LOCK_FILE).read_text()
 
     # The OS released the flock with the killed process: the next build gets past the lock.
-    third = subprocess.run(_command(tree), cwd=ROOT, env=_env(KERNCIJFERS_TEST_KILL_AT="locked"), capture_output=True, text=True, timeout=300)
+    third = subprocess.run(_command(tree, ["--after-lock"]), cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=300)
     assert third.returncode == -signal.SIGKILL, third.stderr
     assert "already running" not in third.stderr
 

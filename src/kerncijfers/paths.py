@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+#: The deliveries one build validates, written by the build into the staged validated folder and read by
+#: the first validation notebook (`pipeline.validate_to_stage`); see `build.kernels` for why.
+BATCH_FILE = ".batch.json"
+
+
 @dataclass(frozen=True)
 class Layout:
     """The folders of one build: the project's code and a data tree with its outputs."""

@@ -17,6 +17,7 @@ import pandas as pd
 from kerncijfers import rules
 from kerncijfers.delivery import PEILDATUM_RE, list_peildata, read_delivery, sha256, shown_path
 from kerncijfers.errors import DeliveryError, Finding
+from kerncijfers.paths import BATCH_FILE
 from kerncijfers.schema import TABLES
 from kerncijfers.store import write_delivery_stage
 from kerncijfers.validate import TableOutcome, Validator, merge_duplicate_keys
@@ -284,8 +285,6 @@ def summarise(delivery, outcomes: list[TableOutcome], previous: dict, raw_dir: P
 
 
 _BATCHES: dict[tuple, dict] = {}
-#: The deliveries of one build, written by build.py next to the staged outputs.
-BATCH_FILE = ".batch.json"
 
 
 def build_batch(stage_dir: Path) -> list[str] | None:
