@@ -94,3 +94,23 @@ def test_the_report_counts_the_cross_table_check_apart(repo_root):
     summary = json.loads((repo_root / "data/validated/2023-10-01/validatie.json").read_text(encoding="utf-8"))
     row = _overview_row("2023-10-01", summary)
     assert (row["Tabellen"], row["Aansluitingen"], row["Controles"]) == ("4", "1", "87")
+
+
+def test_every_exit_code_the_cli_uses_is_in_the_readme(repo_root):
+    """Each `typer.Exit(<code>)` in cli.py is a row of the README's exit-code table, and `build --help` names 3."""
+    import ast
+    import re
+
+    from kerncijfers import cli
+
+    tree = ast.parse((repo_root / "src/kerncijfers/cli.py").read_text(encoding="utf-8"))
+    used = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Exit" and node.args:
+            arg = node.args[0]
+            used.add(arg.value if isinstance(arg, ast.Constant) else getattr(cli, arg.id))
+    documented = {int(c) for c in re.findall(r"^\| (\d) \|", (repo_root / "README.md").read_text(encoding="utf-8"), re.M)}
+    assert used == {1, 2, 3}
+    assert used | {0} == documented
+    proc = kerncijfers("build", "--help", cwd=repo_root)
+    assert "3 when\n  another build" in proc.stdout or "3 when another build" in " ".join(proc.stdout.split())

@@ -1,3 +1,5 @@
+import sys
+
 from kerncijfers.cli import main
 
-main()
+sys.exit(main())

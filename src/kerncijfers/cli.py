@@ -33,8 +33,10 @@ DataDir = typer.Option(None, "--data-dir", help="Data tree with raw/, validated/
 OutDir = typer.Option(None, "--out-dir", help="Where the report goes (default: reports/).")
 
 
-#: Exit codes: 1 = the data or the letter has a problem (refused, inconsistent); 2 = the command was used wrongly.
+#: Exit codes (README, Exit codes): 1 = the data or the letter has a problem (refused, inconsistent);
+#: 2 = the command was used wrongly; 3 = another build is running (build only).
 USAGE_ERROR = 2
+BUILD_LOCKED = 3
 
 
 def _usage(message: str) -> typer.Exit:
@@ -76,7 +78,11 @@ def build(
     out_dir: Optional[Path] = OutDir,
     force: bool = typer.Option(False, "--force", help="Rebuild every step, even if its inputs did not change."),
 ) -> None:
-    """Validate every delivery in raw/ and build the report. Only steps whose inputs changed run."""
+    """Validate every delivery in raw/ and build the report. Only steps whose inputs changed run.
+
+    Exits 1 when a delivery is refused or a step fails (nothing is published then), 3 when
+    another build of the same data tree is running.
+    """
     from kerncijfers.build import BuildFailed, BuildLocked, PublicationBroken, run_build
 
     layout = _layout(data_dir, out_dir)
@@ -90,7 +96,7 @@ def build(
         result = run_build(layout, force=force, progress=progress)
     except BuildLocked as exc:
         _say(f"Build refused: {exc}", "red")
-        raise typer.Exit(3) from None
+        raise typer.Exit(BUILD_LOCKED) from None
     except PublicationBroken as exc:
         _say(f"Build stopped: {exc}", "red")
         raise typer.Exit(1) from None
@@ -372,24 +378,17 @@ def _did_you_mean(names: list[str]) -> str:
     return "; did you mean " + (f"{', '.join(quoted[:-1])} or {quoted[-1]}" if len(quoted) > 1 else quoted[0]) + "?"
 
 
-def main() -> None:  # pragma: no cover - the `kerncijfers` command and `python -m kerncijfers`
-    """Run the command, then end the process at once.
-
-    Once the command has returned, its files are closed and its kernels shut down; what
-    is left is tearing down the imports (pandas, Altair, nbconvert), which takes 0,3–0,5 s
-    at the end of every build. Output is flushed first.
-    """
+def main() -> int:  # pragma: no cover - the `kerncijfers` command and `python -m kerncijfers`
+    """Run the command; its exit code (see the README, Exit codes)."""
     from kerncijfers.startup import skip_iri_grammars
 
     skip_iri_grammars()
-    # Typer 0.29 vendors Click: its usage errors are typer._click's, not click's.
-    from typer import Abort
-    from typer._click.exceptions import ClickException
+    from typer import Abort, TyperException  # TyperException: the base of the (vendored) Click's usage errors
 
     try:
         code = app(standalone_mode=False)
         code = code if isinstance(code, int) else 0
-    except ClickException as exc:
+    except TyperException as exc:
         # A usage error (unknown command or option, missing argument) in one line, as our own usage errors.
         command = exc.ctx.command_path if getattr(exc, "ctx", None) else "kerncijfers"
         err.print(f"{exc.format_message()} (see {command} --help)", style="red", markup=False)
@@ -402,9 +401,7 @@ def main() -> None:  # pragma: no cover - the `kerncijfers` command and `python 
     if isinstance(code, str):
         print(code, file=sys.stderr)
         code = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code or 0)
+    return code or 0
 
 
 if __name__ == "__main__":  # pragma: no cover

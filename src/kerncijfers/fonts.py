@@ -13,9 +13,9 @@ requirements.lock like every other one.
 
 from __future__ import annotations
 
-import atexit
+import os
 import shutil
-import tempfile
+import sys
 from pathlib import Path
 
 #: The family the charts and the site ask for: Source Sans Pro (Adobe), under the SIL Open Font License 1.1.
@@ -53,19 +53,39 @@ def font_files() -> list[Path]:
 def register() -> Path:
     """Give vl-convert the project's fonts, once per process; returns the folder registered.
 
-    vl-convert takes folders, not files: the two faces are copied into a private folder of
-    their own (removed when the process ends), so nothing else in the package is picked up.
+    vl-convert takes folders, not files, and the package's folder holds every face, each as OTF
+    and TTF. So the two faces are copied once into a folder of their own in the environment
+    (`REGISTERED`), next to the package they come from: nothing is left in the temp directory,
+    and an environment rebuilt with another font version gets a new copy.
     """
     global _registered
     if _registered is None:
         import vl_convert
 
-        folder = Path(tempfile.mkdtemp(prefix="kerncijfers-fonts-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        copy_to(folder)
+        folder = _font_folder()
         vl_convert.register_font_directory(str(folder))
         _registered = folder
     return _registered
+
+
+#: The environment's folder holding only `FILES`, for vl-convert.
+REGISTERED = Path(sys.prefix) / "share" / "kerncijfers" / "fonts"
+
+
+def _font_folder() -> Path:
+    """`REGISTERED`, holding the installed `FILES` byte for byte; made (whole, by a rename) when it does not."""
+    sources = font_files()
+    if all((REGISTERED / p.name).is_file() and (REGISTERED / p.name).read_bytes() == p.read_bytes() for p in sources):
+        return REGISTERED
+    incoming = REGISTERED.with_name(f".fonts-{os.getpid()}")
+    shutil.rmtree(incoming, ignore_errors=True)
+    copy_to(incoming)
+    shutil.rmtree(REGISTERED, ignore_errors=True)
+    try:
+        os.rename(incoming, REGISTERED)
+    except OSError:  # another process put its copy in place first: the same files
+        shutil.rmtree(incoming, ignore_errors=True)
+    return REGISTERED
 
 
 def copy_to(folder: Path) -> list[Path]:
