@@ -24,6 +24,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -273,8 +274,18 @@ def _command(tree: Path, kill: list[str] | None = None) -> list[str]:
     return [*start, "build", "--data-dir", str(tree / "data"), "--out-dir", str(tree / "reports")]
 
 
+#: The builds' own temp directory: whatever a build, a killed build or a refused one leaves there shows.
+PRIVATE_TMP = Path(tempfile.mkdtemp(prefix="kerncijfers-test-tmp-"))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_private_tmp():
+    yield
+    shutil.rmtree(PRIVATE_TMP, ignore_errors=True)
+
+
 def _env() -> dict[str, str]:
-    return os.environ | {"NO_COLOR": "1", "TERM": "dumb"}
+    return os.environ | {"NO_COLOR": "1", "TERM": "dumb", "TMPDIR": str(PRIVATE_TMP)}
 
 
 def _run_together(commands: dict[str, tuple[list[str], dict]]) -> dict[str, subprocess.CompletedProcess]:
@@ -397,6 +408,11 @@ def test_next_build_completes_and_equals_an_uninterrupted_build(kill_runs: KillR
     assert not (state_dir / build.JOURNAL).exists() and not (state_dir / "stage").exists()
 
 
+@pytest.mark.slow
+def test_built_and_killed_builds_leave_nothing_in_the_temp_directory(kill_runs: KillRuns):
+    assert sorted(p.name for p in PRIVATE_TMP.iterdir()) == []
+
+
 # --- one build at a time ----------------------------------------------------------------------
 
 
@@ -433,6 +449,7 @@ def test_second_build_is_refused_while_one_runs_and_a_killed_builds_lock_is_reco
     third = subprocess.run(_command(tree, ["--after-lock"]), cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=300)
     assert third.returncode == -signal.SIGKILL, third.stderr
     assert "already running" not in third.stderr
+    assert sorted(p.name for p in PRIVATE_TMP.iterdir()) == []  # nor does a refused build
 
 
 def test_a_data_folder_without_deliveries_or_briefs_is_refused_and_left_untouched(tmp_path):
