@@ -80,7 +80,34 @@ def test_valid_variants_are_accepted(case: Case, tmp_path: Path):
     prepare(case, data)
     result = validate_delivery(data / "raw", case.target, EXPECTATIONS)
     assert result.summary["status"] == "geaccepteerd"
-    assert sorted(result.tables) == sorted(p.stem for p in (data / "raw" / case.target).iterdir())
+    tables = sorted(p.stem for p in (data / "raw" / case.target).iterdir() if p.name not in ("Thumbs.db", "desktop.ini"))
+    assert sorted(result.tables) == tables
+
+
+def test_a_decimal_comma_in_dutch_excels_csv_is_read_as_its_value(tmp_path: Path):
+    """34,5 in a semicolon-separated file is 34.5 (the letter's 34,5% arbeidsparticipatie), not 345 or a refusal."""
+    case = next(c for c in ACCEPTED if c.id == "semicolons-with-commas-in-text")
+    data = tmp_path / "data"
+    _copy_repo_tree(data)
+    prepare(case, data)
+    assert '"34,5"' not in (data / "raw" / case.target / "overige_cijfers.csv").read_text(encoding="utf-8")
+    result = validate_delivery(data / "raw", case.target, EXPECTATIONS)
+    frame = result.tables["overige_cijfers"]
+    assert frame.loc[3, "cijfer"] == "arbeidsparticipatie_statushouders"
+    assert frame.loc[3, "waarde"] == 34.5
+
+
+def test_windows_explorer_files_are_neither_read_nor_registered(tmp_path: Path):
+    """Thumbs.db and desktop.ini are ignored like .DS_Store, also by the manifest the build writes."""
+    from kerncijfers.delivery import manifest_text, registered_files
+
+    case = next(c for c in ACCEPTED if c.id == "windows-explorer-files")
+    data = tmp_path / "data"
+    _copy_repo_tree(data)
+    folder = prepare(case, data)
+    assert sorted(p.name for p in folder.iterdir()) == ["Thumbs.db", "desktop.ini", "elip.csv"]
+    assert manifest_text(registered_files(folder)).endswith("  elip.csv\n")
+    assert len(manifest_text(registered_files(folder)).splitlines()) == 1
 
 
 # --- end to end: `kerncijfers build` -----------------------------------------------------------

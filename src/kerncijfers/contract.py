@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kerncijfers.delivery import MAX_FILE_BYTES
+from kerncijfers.delivery.cells import MAX_FILE_BYTES
 from kerncijfers.rules import NOT_CUMULATIVE
 from kerncijfers.schema import TABLES
 
@@ -19,6 +19,10 @@ not this one. A new analyst can write a valid delivery from this page alone, or 
   The date must exist and must not lie in the future.
 - One file per DUO table, named after the table: `elip.csv`, `wi2013_leningen.xlsx`, ….
   Files with other names, subfolders, links and a second file for the same table are refused.
+  What the system puts into a folder is ignored: hidden files (`.DS_Store`), `Thumbs.db` and
+  `desktop.ini`. Excel's lock file `~$<name>.xlsx` is refused: close the workbook, or delete the
+  file when no workbook is open.
+- `README.md` or `LEESMIJ.md` beside the tables may describe the delivery.
 - A delivery may hold only some tables. Tables delivered on their own dates (ELIP, for instance, on
   01-05-2022, 15-10-2022, 01-07-2023 and 01-11-2023) get their own folder.
 - Every file holds a `peildatum` column equal to the folder name.
@@ -28,13 +32,16 @@ not this one. A new analyst can write a valid delivery from this page alone, or 
 ## Formats
 
 - **CSV**: comma or semicolon between columns; UTF-8 with or without BOM, or Windows-1252 as Excel
-  writes it ("CSV (gescheiden door lijstscheidingsteken)").
+  writes it ("CSV (gescheiden door lijstscheidingsteken)"). The separator decides how decimals are
+  written: with commas between columns a decimal point (`34.5`); with semicolons, as Dutch Excel's
+  "CSV (puntkomma)" writes it, a decimal comma (`34,5`). A decimal point in a file with semicolons
+  is ambiguous (a value typed by hand, or a thousands separator) and refused.
 - **XLSX**: one sheet, the header in row 1, values only (no formulas, no merged cells), numbers stored
   as numbers and dates as text `YYYY-MM-DD`.
 - Row 1 is the header, exactly as listed below, in this order. No title rows above it, no empty
   rows or columns, no totals or notes below or beside the table.
-- Counts are whole numbers without thousands separators (`51600`, not `51.600`). Decimals use a
-  point (`34.5`). Dates are `YYYY-MM-DD`.
+- Counts are whole numbers without thousands separators (`51600`, not `51.600`), in every format.
+  Decimals use a point (`34.5`), or a comma in a CSV with semicolons (`34,5`). Dates are `YYYY-MM-DD`.
 - Wi2021 counts are delivered unrounded; the report rounds them to hundreds as the letter does.
 - A file may be at most {max_mb} MB.
 

@@ -81,6 +81,11 @@ CASES: list[Case] = [
          messages=(
              "data/raw/2024-05-01/overige_cijfers.csv, row 3, column waarde: the value has a decimal comma (value '34,5'; rule decimal-point). Write decimals with a point, e.g. 34.5.",
          )),
+    Case("decimal-point-in-puntkomma-csv", "Dutch Excel's CSV (semicolons, so decimal commas) with a decimal point typed in",
+         "2023-05-01", files=("overige_cijfers.csv",), steps=(Separator("overige_cijfers.csv", ";"),),
+         messages=(
+             "data/raw/2024-05-01/overige_cijfers.csv, row 3, column waarde: the value has a decimal point in a file with semicolons between the columns, where the decimal separator is a comma (Dutch Excel's 'CSV (puntkomma)'), so it is ambiguous (value '34.5'; rule decimal-comma). Write the decimal with a comma (34,5), or save the file with commas between the columns and decimal points (Excel: 'CSV UTF-8 (door komma's gescheiden)').",
+         )),
     Case("thousands-separator", "a count formatted with a thousands separator: 51.600",
          "2023-10-01", files=(WI2021,), steps=(Replace(WI2021, ",51600", ",51.600"),), e2e=True,
          messages=(
@@ -152,7 +157,7 @@ CASES: list[Case] = [
     Case("excel-lock-file", "Excel's lock file, left while the workbook is open",
          "2023-11-01", files=(ELIP,), steps=(ToXlsx(ELIP), Write("~$elip.xlsx", b"\x07analist" + bytes(40))),
          messages=(
-             'data/raw/2024-05-01/~$elip.xlsx: this is the lock file Excel keeps while a workbook is open (rule no-lock-files). Close the workbook in Excel (the lock file then disappears) and build again.',
+             'data/raw/2024-05-01/~$elip.xlsx: this is the lock file Excel keeps while a workbook is open (rule no-lock-files). Close the workbook in Excel (the lock file then disappears) and build again; if no workbook is open, Excel left it behind: delete it.',
          )),
     # --- columns and codes --------------------------------------------------------------------
     Case("column-missing", "the doelgroep column left out",
@@ -360,8 +365,12 @@ CASES: list[Case] = [
 #: Valid deliveries written the ways Excel and editors write them: the reader must accept each.
 #: They guard the reader's refusals against being stricter than the contract (data/raw/README.md).
 ACCEPTED: list[Case] = [
-    Case("semicolons-with-commas-in-text", "Dutch Excel's CSV: semicolons, and text fields full of commas",
-         "2023-05-01", files=("overige_cijfers.csv",), steps=(Separator("overige_cijfers.csv", ";"),), messages=()),
+    Case("semicolons-with-commas-in-text", "Dutch Excel's CSV (puntkomma): semicolons, a decimal comma, and text fields full of commas",
+         "2023-05-01", files=("overige_cijfers.csv",),
+         steps=(Separator("overige_cijfers.csv", ";"), Replace("overige_cijfers.csv", ";34.5;", ";34,5;")), messages=()),
+    Case("windows-explorer-files", "Thumbs.db and desktop.ini, which Windows' Explorer writes into a folder",
+         "2023-11-01", files=(ELIP,), steps=(Write("Thumbs.db", bytes(64)), Write("desktop.ini", "[.ShellClassInfo]\r\nIconResource=x\r\n")),
+         messages=()),
     Case("windows-1252", "Excel's plain CSV on Windows: Windows-1252 with a euro sign",
          "2023-11-01", files=("overige_cijfers.csv",),
          steps=(Replace("overige_cijfers.csv", "Keurmerkhouders in totaal", "Keurmerkhouders in totaal (à € 0)"),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kerncijfers.build.errors import PublicationBroken
-from kerncijfers.build.plan import Step, delivery_files
+from kerncijfers.build.plan import Step
 from kerncijfers.build.state import SITE, shown, write_json
 from kerncijfers.paths import Layout
 
@@ -206,13 +206,10 @@ def _remove(path: Path) -> None:
 
 
 def _manifest_text(folder: Path) -> str:
-    """What SHA256SUMS lists: every file of the delivery but itself, the tables and the notes beside them.
+    """What SHA256SUMS lists: every file of the delivery but itself, the tables and the notes beside them."""
+    from kerncijfers.delivery import manifest_text, registered_files
 
-    Which notes a delivery may hold is delivery.NON_TABLE_FILES; check_manifest verifies them when listed.
-    """
-    from kerncijfers.delivery import MANIFEST, manifest_text
-
-    return manifest_text({p.name: p for p in delivery_files(folder) if p.name != MANIFEST})
+    return manifest_text(registered_files(folder))
 
 
 def _manifest(folder: Path) -> Path:

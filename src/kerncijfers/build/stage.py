@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from pathlib import Path
 
 from kerncijfers.build.errors import BuildFailed
 from kerncijfers.build.plan import VALIDATE_NOTEBOOK, Step, brief_keys
