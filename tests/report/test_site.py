@@ -16,7 +16,7 @@ from kerncijfers import formatting
 from kerncijfers.brief import load_briefs
 from kerncijfers.report import charts, render
 from kerncijfers.report.render import render_brief
-from kerncijfers.report.site import build_site
+from kerncijfers.report.preview import build_site
 
 BRIEF_PAGES = ("index", "tabellen", "tekst", "datakwaliteit", "over")
 

@@ -60,7 +60,7 @@ def _build_stage(layout: Layout, steps: list[Step], validate: list[Step], report
             stage.stage_validated(layout)
             if report:
                 # This process builds the site: it imports nbconvert while the kernels start.
-                import kerncijfers.report.site  # noqa: F401
+                import kerncijfers.report.preview  # noqa: F401
             failures = stage.validate(layout, validate, say, result.warnings, validate_run) if validate else []
             validation.close()
             if failures:

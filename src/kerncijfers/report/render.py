@@ -220,7 +220,7 @@ def build(root: Path, out_dir: Path, *, quarto: bool | None = None, say: Callabl
     the brief folders in `only` into a copy of it. The preview always builds every page: it
     takes seconds.
     """
-    from kerncijfers.report.site import build_site
+    from kerncijfers.report.preview import build_site
 
     found = quarto_path(quarto)
     if found is None:
