@@ -263,3 +263,67 @@ def _epoch(brief) -> int:
     import datetime as dt
 
     return int(dt.datetime.combine(brief.datum, dt.time(), dt.timezone.utc).timestamp())
+
+
+class _CrossRefs(HTMLParser):
+    """Per page: each captioned table or figure (id tbl-…/fig-…) with the number its caption starts with,
+    and each cross-reference to one (a link to #tbl-…/#fig-…) with its text."""
+
+    CAPTION = re.compile(r"^\s*(Tabel|Figuur)\s(\d+)")  # Quarto writes a no-break space
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.open: list[tuple[str, int]] = []  # (id, depth) of the captioned elements we are inside
+        self.depth = 0
+        self.in_caption: str | None = None
+        self.in_link: str | None = None
+        self.captions: dict[str, str] = {}
+        self.links: list[tuple[str, str]] = []
+        self._link_text: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag not in ("br", "img", "col", "meta", "link", "input", "hr", "source", "path", "rect", "line"):
+            self.depth += 1
+        ident = attrs.get("id") or ""
+        if tag != "figcaption" and re.fullmatch(r"(tbl|fig)-[\w-]+", ident):
+            self.open.append((ident, self.depth))
+        if tag == "figcaption" and self.open and self.open[-1][0] not in self.captions:
+            self.in_caption = self.open[-1][0]
+        href = attrs.get("href") or ""
+        if tag == "a" and re.fullmatch(r"#(tbl|fig)-[\w-]+", href):
+            self.in_link, self._link_text = href[1:], []
+
+    def handle_endtag(self, tag):
+        if tag == "figcaption":
+            self.in_caption = None
+        if tag == "a" and self.in_link:
+            self.links.append((self.in_link, " ".join("".join(self._link_text).split())))
+            self.in_link = None
+        if tag not in ("br", "img", "col", "meta", "link", "input", "hr", "source", "path", "rect", "line"):
+            while self.open and self.open[-1][1] >= self.depth:
+                self.open.pop()
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.in_caption and self.in_caption not in self.captions:
+            match = self.CAPTION.match(data)
+            if match:
+                self.captions[self.in_caption] = f"{match[1]} {match[2]}"
+        if self.in_link:
+            self._link_text.append(data)
+
+
+def test_tables_and_figures_are_numbered_and_referred_to_as_quarto_does(quarto_reports: Path, preview_reports: Path):
+    """The preview's cross-reference numbering, page by page, against Quarto's own: each caption's
+    number and each @tbl-/@fig- reference's text."""
+    numbered = 0
+    for page in html_pages(preview_reports / "_site"):
+        name = page.relative_to(preview_reports / "_site")
+        ours = _CrossRefs(page.read_text(encoding="utf-8"))
+        quartos = _CrossRefs((quarto_reports / "_site" / name).read_text(encoding="utf-8"))
+        assert ours.captions == quartos.captions, name
+        assert ours.links == quartos.links, name
+        numbered += len(quartos.captions)
+    assert numbered >= 8  # Tabel 1-4 and the four charts at least

@@ -147,18 +147,21 @@ def test_every_chart_is_an_accessible_svg_next_to_its_data_table(site: Path, bri
 
 
 def test_datakwaliteit_shows_every_delivery_up_to_the_cutoff(site: Path, brief, repo_root: Path):
-    from kerncijfers.pipeline import checked_counts
-
+    seen = 0
     text = Page((site / brief.slug / "datakwaliteit.html").read_text(encoding="utf-8")).plain
     validated = repo_root / "data" / "validated"
     for folder in sorted(validated.iterdir()):
         if (folder / "validatie.json").exists() and folder.name <= brief.cutoff.isoformat():
             summary = json.loads((folder / "validatie.json").read_text(encoding="utf-8"))
             datum = formatting.datum(dt.date.fromisoformat(folder.name))
-            tables, cross_checks = checked_counts(summary)  # the counts `kerncijfers validate` prints
+            # Counted from the delivery itself: its table files; every other entry of the summary is a cross-table check.
+            tables = sum(1 for p in (repo_root / "data" / "raw" / folder.name).iterdir() if p.suffix in (".csv", ".xlsx"))
+            cross_checks = len(summary["tables"]) - tables
             assert f"{datum} {summary['status']} {tables} {cross_checks} {formatting.aantal(summary['expectations_evaluated'])}" in text
             if summary["findings"]:
                 assert f"Levering {datum} Status: {summary['status']}" in text
+            seen += 1
+    assert seen == 6 and "1 oktober 2023 geaccepteerd 4 1 87" in text  # the deliveries up to the cut-off; one by hand
 
 
 def test_earlier_briefs_stay_reachable(rendered: Path, brief, tmp_path: Path):
@@ -185,21 +188,29 @@ def test_earlier_briefs_stay_reachable(rendered: Path, brief, tmp_path: Path):
 
 
 def test_the_build_says_how_it_built_the_site(rendered: Path, repo_root: Path, tmp_path: Path, monkeypatch):
+    """Which renderer, found on a real PATH: none, or a `quarto` that must not run when the preview is asked for."""
     out_dir = tmp_path / "reports"
     shutil.copytree(rendered, out_dir, ignore=shutil.ignore_patterns("_site"))
     from kerncijfers.report import quarto
 
     monkeypatch.delenv(quarto.RENDERER_VARIABLE, raising=False)
-    monkeypatch.setattr(quarto.shutil, "which", lambda name: None)
-    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    empty, with_quarto = tmp_path / "bin-empty", tmp_path / "bin-quarto"
+    empty.mkdir()
+    with_quarto.mkdir()
+    ran = tmp_path / "quarto-ran"
+    fake = with_quarto / "quarto"
+    fake.write_text(f"#!/bin/sh\ntouch {ran}\nexit 1\n", encoding="utf-8")
+    fake.chmod(0o755)
+
+    monkeypatch.setenv("PATH", str(empty))
     assert render.build(repo_root, out_dir).startswith("Quarto not found: built the static HTML preview with nbconvert")
     assert (out_dir / "_site" / "index.html").is_file()
-    # Quarto on PATH but not wanted (the preview asked for): nbconvert again, and the message says so.
-    monkeypatch.setattr(quarto.shutil, "which", lambda name: "/opt/quarto/bin/quarto")
-    monkeypatch.setattr(render.shutil, "which", lambda name: "/opt/quarto/bin/quarto")
+    # Quarto on PATH but not wanted (the preview asked for): nbconvert again, the message says so, Quarto never runs.
+    monkeypatch.setenv("PATH", str(with_quarto))
     assert render.build(repo_root, out_dir, quarto=False) == "Built the static HTML preview with nbconvert (the preview was asked for, not Quarto)"
+    assert not ran.exists()
     # Asked for Quarto where there is none: one clear line, nothing rendered with anything else.
-    monkeypatch.setattr(quarto.shutil, "which", lambda name: None)
+    monkeypatch.setenv("PATH", str(empty))
     with pytest.raises(quarto.RenderFailed, match="Quarto is not on PATH"):
         render.build(repo_root, out_dir, quarto=True)
 
