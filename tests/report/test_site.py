@@ -199,7 +199,7 @@ def test_the_build_says_how_it_built_the_site(rendered: Path, repo_root: Path, t
     with_quarto.mkdir()
     ran = tmp_path / "quarto-ran"
     fake = with_quarto / "quarto"
-    fake.write_text(f"#!/bin/sh\ntouch {ran}\nexit 1\n", encoding="utf-8")
+    fake.write_text(f"#!/bin/sh\necho ran > {ran}\nexit 1\n", encoding="utf-8")  # shell builtins only: PATH is empty
     fake.chmod(0o755)
 
     monkeypatch.setenv("PATH", str(empty))
