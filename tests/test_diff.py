@@ -143,7 +143,7 @@ def test_html_is_self_contained_accessible_and_escaped(tmp_path, pip_diff):
     for external in ("<link", "<script", "src=", "http://", "https://", "@import"):
         assert external not in page
     assert "<caption>Changed cells of wi2021_kerncijfers</caption>" in page
-    assert '<th scope="col">old</th>' in page and '<th scope="row">pip_vastgesteld</th>' in page
+    assert '<th scope="col" class="getal">old</th>' in page and '<th scope="row">pip_vastgesteld</th>' in page
     assert "15.600" in page and "26.000" in page and "+66,7%" in page
     assert '<table class="daff">' in page and "15.600→26.000" in page
     assert "<th>" not in page  # every header cell has a scope
@@ -263,6 +263,11 @@ def test_against_covers_chart_data_sentences_and_binary_files(tmp_path):
     spec.write_text(spec.read_text(encoding="utf-8").replace('"inburgeringsplichtigen": 51600', '"inburgeringsplichtigen": 51700'), encoding="utf-8")
     notebook = new / "reports" / "2023-12" / "brief.ipynb"
     notebook.write_text(notebook.read_text(encoding="utf-8").replace("circa 51.600 inburgeraars", "circa 51.700 inburgeraars"), encoding="utf-8")
+    # The text's figures and sentences are compared through the structured exports the build writes, never
+    # the notebook's HTML: its figure export (provenance.csv), and a sentence export as a CSV beside it.
+    for tree, figure in ((old, "51.600"), (new, "51.700")):
+        write(tree / "reports" / "2023-12" / "exports" / "zinnen.csv",
+              f"zin,tekst\nwi2021-aantal,Op 1 oktober 2023 waren er circa {figure} inburgeraars.\npip,Ongewijzigd.\n")
     png = exports / "pip.png"
     png.write_bytes(png.read_bytes()[:-1] + b"\0")
 
@@ -270,9 +275,12 @@ def test_against_covers_chart_data_sentences_and_binary_files(tmp_path):
     chart = next(c for c in diff.changed if c.name == "reports/2023-12/exports/pip.vl.json (data)")
     assert chart.key == ("peildatum_label",)  # the field that places a bar, not its position in the data
     assert [(c.key, c.column, c.old, c.new) for c in chart.changes] == [(("1 oktober 2023",), "inburgeringsplichtigen", "51600", "51700")]
-    zinnen = next(c for c in diff.changed if c.name == "reports/2023-12/brief.ipynb (zinnen)")
+    zinnen = next(c for c in diff.changed if c.name == "reports/2023-12/exports/zinnen.csv")
+    assert zinnen.key == ("zin",)
     [sentence] = zinnen.changes
-    assert sentence.column == "tekst" and "circa 51.600 inburgeraars" in sentence.old and "circa 51.700 inburgeraars" in sentence.new
+    assert sentence.key == ("wi2021-aantal",) and sentence.column == "tekst"
+    assert "circa 51.600 inburgeraars" in sentence.old and "circa 51.700 inburgeraars" in sentence.new
+    assert not any(c.name.startswith("reports/2023-12/brief.ipynb") for c in diff.comparisons)  # the notebook: bytes only
     assert diff.changed_otherwise == (
         "reports/2023-12/brief.ipynb", "reports/2023-12/exports/pip.png", "reports/2023-12/exports/pip.vl.json",
     )
@@ -287,16 +295,4 @@ def test_an_identical_report_tree_has_no_change_in_any_file(tmp_path):
     assert diff.changed == () and diff.changed_files == ()
     assert diff.files_compared == sum(1 for _ in (tmp_path / "new").rglob("*") if _.is_file())
     names = {c.name for c in diff.comparisons}
-    assert {"reports/2023-12/exports/elip.vl.json (data)", "reports/2023-12/brief.ipynb (zinnen)"} <= names
-
-
-def test_the_sentences_of_the_committed_brief_are_read_from_its_notebook(repo_root):
-    from kerncijfers.brief import brief_by_slug, load_briefs
-    from kerncijfers.diff import sentences_in
-    from kerncijfers.report.sentences import tekstcijfers
-
-    brief = brief_by_slug(load_briefs(repo_root / "data" / "briefs.yml"), "2023-12")
-    rows = sentences_in((repo_root / "reports" / "2023-12" / "brief.ipynb").read_bytes())
-    expected = tekstcijfers(VALIDATED, brief)
-    assert [r[0] for r in rows[1:]] == [s.id for s in expected]
-    assert rows[1][1].startswith("Op 1 oktober 2023 waren er onder de Wi2021 circa 51.600 inburgeraars")
+    assert {"reports/2023-12/exports/elip.vl.json (data)", "reports/2023-12/exports/provenance.csv"} <= names

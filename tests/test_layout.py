@@ -19,12 +19,11 @@ MAX_LINES = 400
 KNOWN_CIRCLES: set[tuple[str, ...]] = {
     ("kerncijfers.provenance", "kerncijfers.report.sentences", "kerncijfers.report.tables"),
 }
-#: Modules still over MAX_LINES: the figure catalogue's (issue 16), the site until its preview
-#: and display objects part, diff until it is a package, and the CLI, which several issues add
-#: commands to at once (split it once they are merged).
+#: Modules still over MAX_LINES: the figure catalogue's (issue 16), and the CLI, which several
+#: issues add commands to at once (split it once they are merged).
 KNOWN_LONG: set[str] = {
-    "kerncijfers.cli", "kerncijfers.diff", "kerncijfers.provenance", "kerncijfers.report.changes",
-    "kerncijfers.report.charts", "kerncijfers.report.sentences", "kerncijfers.report.site",
+    "kerncijfers.cli", "kerncijfers.provenance", "kerncijfers.report.changes",
+    "kerncijfers.report.charts", "kerncijfers.report.sentences",
 }
 
 
