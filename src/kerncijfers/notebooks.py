@@ -1,8 +1,9 @@
-"""Run papermill notebooks in one kept-alive kernel and keep their executed copies reviewable.
+"""Run papermill notebooks in a kept-alive kernel and keep their executed copies reviewable.
 
 A papermill CLI run costs seconds before it does anything (a new kernel, new
-imports, GX again). A build runs all its notebooks in one kernel instead,
-passing papermill a kernel manager it does not own. Each notebook starts with
+imports, GX again). A build runs its notebooks in two kept-alive kernels instead
+(one for validation, one for the report; see `build.kernels`), passing papermill
+a kernel manager it does not own. Each notebook starts with
 `reset_namespace()`, so no variable leaks from one notebook into the next;
 imported modules stay cached, which is the point.
 
@@ -91,7 +92,7 @@ def _client_closing_manager():
     """A KernelManager that closes the clients papermill opens on a kernel it does not own.
 
     nbclient leaves the client of a borrowed kernel open (its sockets stay until garbage
-    collection); a build runs hundreds of notebooks in one kernel and would run out of
+    collection); a build runs hundreds of notebooks in a kernel and would run out of
     file descriptors.
     """
     from jupyter_client.manager import KernelManager
@@ -178,7 +179,7 @@ def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
 def renumber(nb: nbformat.NotebookNode) -> None:
     """Number the executed code cells 1, 2, 3... per notebook.
 
-    A build runs many notebooks in one kernel, whose counter runs on from the previous
+    A build runs many notebooks in a kernel, whose counter runs on from the previous
     notebook: without this, a delivery's validatie.ipynb or a brief's notebook would change
     with what else the build ran before it (alone, in a batch, or with --force).
     """

@@ -111,7 +111,7 @@ def validate_deliveries(
         if p in unreadable:
             results[p] = DeliveryError(unreadable[p] + [f for o in outcomes for f in o.findings if f.severity == "error"])
             continue
-        summary = summarise(delivery, outcomes, previous_of[p], raw_dir, validator.gx_version)
+        summary = summarise(delivery, outcomes, previous_of[p], validator.gx_version)
         result = DeliveryResult(peildatum=p, tables=delivery.tables, outcomes=outcomes, summary=summary)
         results[p] = DeliveryError(result.errors) if result.errors else result
     return {p: results[p] for p in peildata}
@@ -227,7 +227,7 @@ def _folder_signature(folder: Path) -> tuple:
 
 
 def read_delivery_cached(raw_dir: Path, peildatum: str, *, today: dt.date | None = None):
-    """read_delivery, remembered while the folder's files are unchanged (one kernel reads each delivery once)."""
+    """read_delivery, remembered while the folder's files are unchanged (a kernel reads each delivery once)."""
     key = (str(Path(raw_dir).resolve()), peildatum, _folder_signature(Path(raw_dir) / peildatum))
     if key not in _READ_CACHE:
         _READ_CACHE[key] = read_delivery(raw_dir, peildatum, today=today)
@@ -262,7 +262,7 @@ def previous_deliveries(
     return found
 
 
-def summarise(delivery, outcomes: list[TableOutcome], previous: dict, raw_dir: Path, gx_version: str) -> dict:
+def summarise(delivery, outcomes: list[TableOutcome], previous: dict, gx_version: str) -> dict:
     """The deterministic validation summary stored as `validatie.json`."""
     findings = [f for o in outcomes for f in o.findings]
     tables = {}

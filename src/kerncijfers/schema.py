@@ -151,7 +151,7 @@ WI2013_STATUS = Table(
     key=("status",),
     letter_reference="Section 5.2, running text",
     unit="personen",
-    cumulative=("aantal",),  # except nog_plichtig; see rules.CUMULATIVE_EXCEPTIONS
+    cumulative=("aantal",),  # except nog_plichtig; see rules.NOT_CUMULATIVE
 )
 
 ELIP = Table(

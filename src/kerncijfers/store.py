@@ -44,7 +44,7 @@ def to_csv_text(frame: pd.DataFrame, table: Table) -> str:
     return out.to_csv(index=False, lineterminator="\n")
 
 
-def to_parquet_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+def to_parquet_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out["peildatum"] = pd.to_datetime(out["peildatum"].map(lambda d: d.isoformat())).astype("datetime64[ms]")
     return out
@@ -61,7 +61,7 @@ def write_delivery_stage(stage: Path, tables: dict[str, pd.DataFrame], summary: 
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        arrow = pa.Table.from_pandas(to_parquet_frame(frame, table), preserve_index=False)
+        arrow = pa.Table.from_pandas(to_parquet_frame(frame), preserve_index=False)
         arrow = arrow.replace_schema_metadata(None)
         pq.write_table(arrow, stage / f"{name}.parquet", compression="zstd", write_statistics=False)
     (stage / SUMMARY).write_text(dumps(summary), encoding="utf-8", newline="\n")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kerncijfers import rules
-from kerncijfers.schema import STATUSSEN_TABEL2, TABLES, Column, Table
+from kerncijfers.schema import STATUSSEN_TABEL2, TABLES, Column
 from kerncijfers.store import dumps
 
 TYPE_LISTS = {
@@ -60,7 +60,7 @@ def expectation(type_: str, rule: str, message: str, hint: str, severity: str = 
     return {"type": type_, "kwargs": kwargs, "severity": severity, "meta": {"rule": rule, "message": message, "hint": hint}}
 
 
-def _column_expectations(table: Table, col: Column) -> list[dict]:
+def _column_expectations(col: Column) -> list[dict]:
     out = [
         expectation(
             "expect_column_values_to_not_be_null", f"{col.name}-present", "the cell is empty",
@@ -178,7 +178,7 @@ def suite_for(name: str) -> dict:
         "the columns differ from the contract", "See data/raw/README.md for the exact header.", column_list=columns,
     )]
     for col in table.columns:
-        exps += _column_expectations(table, col)
+        exps += _column_expectations(col)
     # With peildatum in the key, one suite run can check the stacked tables of several deliveries.
     key = ["peildatum", *table.key]
     exps.append(expectation(

@@ -19,7 +19,7 @@ def write_csv(table: Table, path: Path) -> None:
     path.write_text(",".join(table.column_names) + "\n", encoding="utf-8", newline="\n")
 
 
-def write_xlsx(table: Table, path: Path, peildatum: str) -> None:
+def write_xlsx(table: Table, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -68,6 +68,6 @@ def write_template(folder: Path, peildatum: str, fmt: str = "csv", tables: list[
         if fmt == "csv":
             write_csv(TABLES[name], path)
         else:
-            write_xlsx(TABLES[name], path, peildatum)
+            write_xlsx(TABLES[name], path)
         paths.append(path)
     return paths
