@@ -20,7 +20,7 @@ from kerncijfers.errors import DeliveryError, Finding
 from kerncijfers.paths import BATCH_FILE
 from kerncijfers.schema import TABLES
 from kerncijfers.store import write_delivery_stage
-from kerncijfers.validate import TableOutcome, Validator, merge_duplicate_keys
+from kerncijfers.validate import TableOutcome, Validator, mark_follow_ons, merge_duplicate_keys
 
 _VALIDATORS: dict[str, Validator] = {}
 
@@ -191,7 +191,8 @@ def _split(outcome: TableOutcome, origin: list[tuple[str, int, str]]) -> dict[st
         parts[p].findings.append(replace(f, file=file, row=row))
         failed_rules[p].add(f.rule)
     for p, part in parts.items():
-        part.findings = _limit_rows(merge_duplicate_keys(part.findings))
+        compares_rows = {e["rule"] for e in outcome.expectations if e["type"].startswith("expect_column_pair")}
+        part.findings = _limit_rows(mark_follow_ons(merge_duplicate_keys(part.findings), compares_rows))
         for e in outcome.expectations:
             mine = sum(1 for f in part.findings if f.rule == e["rule"] and f.row is not None)
             part.expectations.append(e | {"success": e["rule"] not in failed_rules[p], "unexpected_count": mine})

@@ -54,6 +54,8 @@ EXPECTED_VALUES = {
 }
 
 KEY_UNIQUE = "key-unique"
+#: The ending of every rule that checks a column against the contract's codes (`<column>-known-code`).
+KNOWN_CODE = "-known-code"
 
 
 def expectation(type_: str, rule: str, message: str, hint: str, severity: str = "critical", **kwargs) -> dict:
@@ -73,7 +75,7 @@ def _column_expectations(col: Column) -> list[dict]:
     ]
     if col.codes:
         out.append(expectation(
-            "expect_column_values_to_be_in_set", f"{col.name}-known-code", f"unknown {col.name} code",
+            "expect_column_values_to_be_in_set", f"{col.name}{KNOWN_CODE}", f"unknown {col.name} code",
             f"Use one of: {', '.join(col.codes)} (see data/raw/README.md).", column=col.name, value_set=list(col.codes),
         ))
     if col.min_value is not None or col.max_value is not None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from kerncijfers.errors import Finding
-from kerncijfers.suites import EXPECTED_VALUES, KEY_UNIQUE
+from kerncijfers.suites import EXPECTED_VALUES, KEY_UNIQUE, KNOWN_CODE
 
 #: Columns that hold what a rule expects rather than what was delivered (see rules.py).
 DERIVED_PREFIXES = ("check_", "vorige_")
@@ -168,6 +168,28 @@ def merge_duplicate_keys(findings: list[Finding]) -> list[Finding]:
             file=same[0].file, rule=KEY_UNIQUE, message=f"rows {listed} share the key {same[0].value}",
             hint=same[0].hint, row=rows[0], severity=same[0].severity,
         ))
+    return out
+
+
+def mark_follow_ons(findings: list[Finding], compares_rows: set[str]) -> list[Finding]:
+    """Mark the findings that may only follow from a duplicate key or an unknown code in the same file.
+
+    A rule in `compares_rows` checks a row against a value computed from other rows (a total
+    against its parts, a part against its whole, a count against the previous delivery). With a
+    row delivered twice, or under a code the contract does not know, that value is computed from
+    the wrong rows: such a finding says so, and names the row to fix first.
+    """
+    causes = {}
+    for f in findings:
+        if f.row is not None and f.severity == "error" and (f.rule == KEY_UNIQUE or f.rule.endswith(KNOWN_CODE)):
+            causes.setdefault(f.file, f)
+    out = []
+    for f in findings:
+        cause = causes.get(f.file)
+        if cause is not None and f.rule in compares_rows:
+            what = "the duplicate key" if cause.rule == KEY_UNIQUE else "the unknown code"
+            f = replace(f, message=f"{f.message}; this may follow from {what} in row {cause.row}: fix that first")
+        out.append(f)
     return out
 
 

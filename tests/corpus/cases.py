@@ -191,6 +191,14 @@ CASES: list[Case] = [
          messages=(
              'data/raw/2024-05-01/elip.csv, row 2: rows 2 and 3 share the key cohort=2013 (rule key-unique). Deliver each combination once; remove the duplicate row.',
          )),
+    Case("duplicate-key-follow-on", "a part delivered under the doelgroep of another: a duplicate, and a bound broken by it",
+         "2023-10-01", files=(WI2021,),
+         steps=(Replace(WI2021, "inburgeringsplichtigen,gezinsmigrant", "inburgeringsplichtigen,asielstatushouder"),),
+         messages=(
+             "data/raw/2024-05-01/wi2021_kerncijfers.csv, row 2: rows 2 and 3 share the key indicator=inburgeringsplichtigen, doelgroep=asielstatushouder (rule key-unique). Deliver each combination once; remove the duplicate row.",
+             "data/raw/2024-05-01/wi2021_kerncijfers.csv, row 7, column aantal: the count exceeds the count it is part of (pip ≤ inburgeringsplichtigen, aanbod ≤ pip, in_azc ≤ inburgeringsplichtigen); this may follow from the duplicate key in row 2: fix that first (value '16800, expected at most 16100 (the count it is part of)'; rule indicator-within-bound). Check both rows: a part cannot exceed its whole.",
+         ),
+         note="the bound is computed from the duplicated rows, so its finding says it may follow from the duplicate"),
     Case("negative-count", "a negative count",
          "2023-10-01", files=(WI2021,), steps=(Replace(WI2021, ",10900", ",-10900"),),
          messages=(
