@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -31,6 +32,26 @@ def pytest_report_header(config) -> list[str]:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
+
+
+def file_hashes(folder: Path, *, hidden: bool = True, suffixes: tuple[str, ...] | None = None) -> dict[str, str]:
+    """Every file under `folder` by its POSIX path relative to it: its SHA-256. Without `hidden`, files in or
+    under hidden entries (the build's own state) are left out; with `suffixes`, only files ending so."""
+    out = {}
+    for path in sorted(Path(folder).rglob("*")):
+        rel = path.relative_to(folder)
+        if not path.is_file() or (not hidden and any(part.startswith(".") for part in rel.parts)):
+            continue
+        if suffixes is None or path.suffix in suffixes:
+            with open(path, "rb") as f:
+                out[rel.as_posix()] = hashlib.file_digest(f, "sha256").hexdigest()
+    return out
+
+
+@pytest.fixture(scope="session")
+def hashes():
+    """`file_hashes`, for tests that compare trees byte for byte."""
+    return file_hashes
 
 
 @pytest.fixture

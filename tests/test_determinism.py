@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
 from kerncijfers import fonts
 from kerncijfers.build import run_build
 from kerncijfers.paths import Layout
-
-
-def _hashes(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    }
 
 
 def _built_copy(repo_root: Path, tmp_path: Path) -> Layout:
@@ -29,17 +20,17 @@ def _built_copy(repo_root: Path, tmp_path: Path) -> Layout:
     return layout
 
 
-def test_two_builds_of_the_same_inputs_are_byte_identical(repo_root, tmp_path):
+def test_two_builds_of_the_same_inputs_are_byte_identical(repo_root, tmp_path, hashes):
     layout = _built_copy(repo_root, tmp_path)
-    first = _hashes(layout.validated), _hashes(layout.out_dir)
+    first = hashes(layout.validated, hidden=False), hashes(layout.out_dir, hidden=False)
     # Each delivery built alone (its published folder removed, so only it runs, in a kernel of its
     # own) gives the bytes it had in the batch: validatie.ipynb does not count what ran before it.
     for peildatum in sorted(p.name for p in layout.validated.iterdir()):
         shutil.rmtree(layout.validated / peildatum)
         assert run_build(layout).ran == [f"validate:{peildatum}"]
-        assert _hashes(layout.validated) == first[0], peildatum
+        assert hashes(layout.validated, hidden=False) == first[0], peildatum
     run_build(layout, force=True)
-    second = _hashes(layout.validated), _hashes(layout.out_dir)
+    second = hashes(layout.validated, hidden=False), hashes(layout.out_dir, hidden=False)
     assert first[0] == second[0]
     assert first[1] == second[1]
     # Every kind of output was compared, the report site included.
@@ -49,7 +40,7 @@ def test_two_builds_of_the_same_inputs_are_byte_identical(repo_root, tmp_path):
     assert any(n.endswith("validatie.ipynb") for n in first[0]) and any(n.endswith(".parquet") for n in first[0])
 
 
-def test_committed_outputs_equal_a_fresh_build(repo_root, tmp_path):
+def test_committed_outputs_equal_a_fresh_build(repo_root, tmp_path, hashes):
     """What is committed in data/validated/ and reports/ is what the code produces now."""
     layout = _built_copy(repo_root, tmp_path)
 
@@ -61,5 +52,5 @@ def test_committed_outputs_equal_a_fresh_build(repo_root, tmp_path):
     def comparable(hashes: dict[str, str]) -> dict[str, str]:
         return {k: v for k, v in hashes.items() if not k.startswith(not_committed)}
 
-    assert comparable(_hashes(layout.validated)) == comparable(_hashes(repo_root / "data" / "validated"))
-    assert comparable(_hashes(layout.out_dir)) == comparable(_hashes(repo_root / "reports"))
+    assert comparable(hashes(layout.validated, hidden=False)) == comparable(hashes(repo_root / "data" / "validated", hidden=False))
+    assert comparable(hashes(layout.out_dir, hidden=False)) == comparable(hashes(repo_root / "reports", hidden=False))

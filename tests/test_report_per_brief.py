@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -24,10 +23,6 @@ def _two_briefs(base: Path) -> tuple[Layout, list[str]]:
     return Layout.make(data_dir=base / "data", out_dir=base / "reports"), days
 
 
-def _digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def _add_elip(layout: Layout, after: str, days: int = 10) -> str:
     """A new ELIP delivery `days` after `after`: the numbers of that delivery, its own peildatum."""
     import datetime as dt
@@ -39,13 +34,13 @@ def _add_elip(layout: Layout, after: str, days: int = 10) -> str:
     return new
 
 
-def test_a_brief_whose_inputs_did_not_change_is_kept(tmp_path):
+def test_a_brief_whose_inputs_did_not_change_is_kept(tmp_path, hashes):
     layout, days = _two_briefs(tmp_path)
     said: list[str] = []
     run_build(layout)
     older = f"fictief-{days[-2]}"
     newer = f"fictief-{days[-1]}"
-    before = _digests(layout.out_dir / older)
+    before = hashes(layout.out_dir / older)
 
     # A delivery after the older brief's cut-off: only the newer brief shows it.
     _add_elip(layout, days[-2])
@@ -53,7 +48,7 @@ def test_a_brief_whose_inputs_did_not_change_is_kept(tmp_path):
     assert "report" in result.ran
     assert f"[1/2] report {older}: inputs unchanged, kept as published" in said
     assert not any(line.startswith(f"[2/2] report {newer}: inputs unchanged") for line in said), said
-    assert _digests(layout.out_dir / older) == before
+    assert hashes(layout.out_dir / older) == before
 
     # A published file of the kept brief edited by hand: that brief is rendered again, and mended.
     export = layout.out_dir / older / "exports" / "tabel_1.csv"
@@ -61,7 +56,7 @@ def test_a_brief_whose_inputs_did_not_change_is_kept(tmp_path):
     said.clear()
     run_build(layout, progress=said.append)
     assert not any(f"report {older}: inputs unchanged" in line for line in said), said
-    assert _digests(layout.out_dir / older) == before
+    assert hashes(layout.out_dir / older) == before
 
 
 def test_force_renders_every_brief(tmp_path):
@@ -73,7 +68,7 @@ def test_force_renders_every_brief(tmp_path):
 
 
 @pytest.mark.slow
-def test_quarto_renders_only_the_home_page_and_the_changed_brief(tmp_path, monkeypatch, quarto):
+def test_quarto_renders_only_the_home_page_and_the_changed_brief(tmp_path, monkeypatch, quarto, hashes):
     """With every brief's entry as before, Quarto starts from the published site: the kept brief's
     pages keep their bytes, and the site equals a full render of the same inputs."""
     monkeypatch.setenv("KERNCIJFERS_RENDERER", "quarto")
@@ -89,4 +84,4 @@ def test_quarto_renders_only_the_home_page_and_the_changed_brief(tmp_path, monke
     full, _ = _two_briefs(tmp_path / "full")
     shutil.copytree(layout.raw / new, full.raw / new)
     run_build(full)
-    assert _digests(layout.out_dir / "_site") == _digests(full.out_dir / "_site")
+    assert hashes(layout.out_dir / "_site") == hashes(full.out_dir / "_site")

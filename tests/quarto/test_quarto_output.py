@@ -7,7 +7,6 @@ machine without Quarto and fail on CI (`CI=true`), where .ci/run installs it.
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 import shutil
 from collections import Counter
@@ -243,18 +242,15 @@ def test_word_has_the_sentences_for_the_text_with_their_source(cijferbijlage):
 
 
 @pytest.mark.slow
-def test_two_quarto_renders_give_identical_html_and_word(quarto_reports: Path, brief, repo_root: Path, tmp_path: Path):
+def test_two_quarto_renders_give_identical_html_and_word(quarto_reports: Path, brief, repo_root: Path, tmp_path: Path, hashes):
     from kerncijfers.report.render import build
 
     again = tmp_path / "reports"
     shutil.copytree(quarto_reports, again, ignore=shutil.ignore_patterns("_site"))
     build(repo_root, again, quarto=True, epoch=_epoch(brief))
 
-    def digests(folder: Path) -> dict[str, str]:
-        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in (".html", ".docx", ".json")}
-
-    first, second = digests(quarto_reports / "_site"), digests(again / "_site")
+    kinds = (".html", ".docx", ".json")
+    first, second = hashes(quarto_reports / "_site", suffixes=kinds), hashes(again / "_site", suffixes=kinds)
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
 

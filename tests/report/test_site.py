@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 import shutil
@@ -234,18 +233,14 @@ def test_executed_notebook_has_no_volatile_metadata_and_no_warnings(rendered: Pa
 
 
 @pytest.mark.slow
-def test_a_second_render_gives_identical_bytes(rendered: Path, brief, repo_root: Path, tmp_path: Path):
+def test_a_second_render_gives_identical_bytes(rendered: Path, brief, repo_root: Path, tmp_path: Path, hashes):
     """The executed notebook, the exports and the site do not change between two runs."""
     again = tmp_path / "reports"
     shutil.copytree(rendered, again, ignore=shutil.ignore_patterns(brief.slug, "_site"))
     render_brief(repo_root, brief, again)
     build_site(repo_root, again)
 
-    def digests(folder: Path) -> dict[str, str]:
-        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-    first = {k: v for k, v in digests(rendered).items()}
-    second = digests(again)
+    first, second = hashes(rendered), hashes(again)
     assert first.keys() == second.keys()
     changed = [k for k in first if first[k] != second[k]]
     assert not changed, f"changed between runs: {changed}"
