@@ -113,9 +113,9 @@ def test_windows_explorer_files_are_neither_read_nor_registered(tmp_path: Path):
 # --- end to end: `kerncijfers build` -----------------------------------------------------------
 
 
-def _build(data: Path, reports: Path) -> subprocess.CompletedProcess:
-    # A wide console, so that rich prints each message on one line.
-    env = dict(os.environ, COLUMNS="1000", NO_COLOR="1", TERM="dumb")
+def _build(data: Path, reports: Path, tmp: Path | None = None) -> subprocess.CompletedProcess:
+    # A wide console, so that rich prints each message on one line; `tmp` the build's own temp directory.
+    env = dict(os.environ, COLUMNS="1000", NO_COLOR="1", TERM="dumb") | ({"TMPDIR": str(tmp)} if tmp else {})
     return subprocess.run(
         [sys.executable, "-m", "kerncijfers", "build", "--data-dir", str(data), "--out-dir", str(reports)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
@@ -154,9 +154,12 @@ def test_refused_by_build(case: Case, built_tree: Path, tmp_path: Path):
     before = tree_digest(*watched)
     assert any(k.startswith("validated/") for k in before), "the earlier build published nothing to protect"
 
-    run = _build(data, reports)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    run = _build(data, reports, tmp)
 
     assert run.returncode == 1, run.stdout + run.stderr
+    assert list(tmp.iterdir()) == [], "a refused build leaves nothing in the temp directory"
     assert run.stderr.count(" refused:") == 1, run.stderr
     assert _refusal_lines(run.stderr, case.target) == case.expected(dt.date.today()), run.stderr
     assert tree_digest(*watched) == before, "a refused build must leave raw/, validated/ and reports/ byte-identical"
