@@ -42,7 +42,8 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
         report = any(s.kind == "report" for s in stale)
         _build_stage(layout, steps, validate, report, force, say, result)
 
-        # The stage holds every output of this build; nothing published has changed yet.
+        # The stage holds every output of this build, and nothing published has changed yet:
+        # a check that may still stop the publication (raising BuildFailed) belongs here.
         moves = publish(layout, validate, report, say)
         _record(layout, result, report)
         finish_publication(layout, moves)
