@@ -7,7 +7,8 @@ table's history for the charts. The next brief is a new entry, not new code.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -24,6 +25,41 @@ class Brief:
     published: str | None = None
     #: Built from fictitious test data (kerncijfers.synthetic): every page shows a banner.
     fictief: bool = False
+    #: The brief's text (tekst.md, see `text_path`); not part of the entry's identity, but its hash is:
+    #: editing the text makes the brief's pages stale (build.brief_keys hashes the entry's repr).
+    tekst: str = field(default="", repr=False, compare=False)
+    tekst_sha256: str = ""
+
+
+#: Tables DUO delivers on their own peildata: a brief takes them up to its cut-off.
+#: Every other table is taken up to the brief's peildatum.
+OWN_PEILDATA = ("elip", "overige_cijfers")
+
+
+def limit_for(brief: Brief, table: str) -> dt.date:
+    """The last peildatum `brief` may take `table` from."""
+    return brief.cutoff if table in OWN_PEILDATA else brief.peildatum
+
+
+#: Where each brief's text lives, next to briefs.yml: briefs/<slug>/tekst.md.
+TEXT_FILE = "tekst.md"
+
+
+def text_path(briefs_yml: Path, slug: str) -> Path:
+    return Path(briefs_yml).parent / "briefs" / slug / TEXT_FILE
+
+
+def _text_for(path: Path, slug: str, earlier: list[str]) -> Path | None:
+    """The brief's own text; else that of the latest earlier brief with one (a new brief starts from the
+    previous one); else, in a data tree without texts (a test's or fictitious one), the newest text of the project."""
+    for s in [slug, *reversed(earlier)]:
+        if text_path(path, s).is_file():
+            return text_path(path, s)
+    project = Path(__file__).resolve().parents[2] / "data" / "briefs.yml"
+    if project.resolve() != path.resolve() and project.is_file():
+        texts = sorted((project.parent / "briefs").glob(f"*/{TEXT_FILE}"))
+        return texts[-1] if texts else None
+    return None
 
 
 def _date(value, field: str, path: Path) -> dt.date:
@@ -63,7 +99,13 @@ def load_briefs(path: Path) -> list[Brief]:
     slugs = [b.slug for b in briefs]
     if len(set(slugs)) != len(slugs):
         raise ValueError(f"{path.name}: duplicate slugs in {slugs}")
-    return sorted(briefs, key=lambda b: b.datum)
+    briefs = sorted(briefs, key=lambda b: b.datum)
+    with_text = []
+    for i, brief in enumerate(briefs):
+        tekst = _text_for(path, brief.slug, [b.slug for b in briefs[:i]])
+        digest = hashlib.sha256(tekst.read_bytes()).hexdigest() if tekst else ""
+        with_text.append(replace(brief, tekst=str(tekst or ""), tekst_sha256=digest))
+    return with_text
 
 
 def brief_by_slug(briefs: list[Brief], slug: str | None) -> Brief:

@@ -35,6 +35,7 @@ from typing import Callable
 import numpy as np
 
 from kerncijfers import formatting as fmt
+from kerncijfers.catalogue import sources as wording
 from kerncijfers.rounding import approximately, half_up, share_half_up, text_step, to_hundreds
 
 #: The export, per brief: reports/<brief>/exports/provenance.csv.
@@ -128,13 +129,6 @@ def _number(text: str) -> int | Decimal:
     return int(value) if value == value.to_integral_value() else value.normalize()
 
 
-def _wording():
-    # The letter's wording of counts and percentages lives with the sentences (one place).
-    from kerncijfers.report import sentences
-
-    return sentences
-
-
 def _n(v) -> str:
     return fmt.aantal(v)
 
@@ -144,7 +138,7 @@ def _aandeel(v: dict) -> Decimal:
 
 
 def _procent(value: Decimal, vorm: str) -> str:
-    return _wording().procent_woord(value) if vorm == "woord" else fmt.procent(value)
+    return wording.procent_woord(value) if vorm == "woord" else fmt.procent(value)
 
 
 def _decimalen(n: int) -> str:
@@ -207,11 +201,11 @@ OPERATIONS: dict[str, Operation] = {
         lambda v, p: f"{_n(v['nu'])} min {_n(v['toen'])}" + (", zonder teken" if p.get("absoluut") else ""),
     ),
     "getal": Operation(
-        lambda v, p: (p.get("voorvoegsel", "") + " " if p.get("voorvoegsel") else "") + _wording().getal(v["n"]),
+        lambda v, p: (p.get("voorvoegsel", "") + " " if p.get("voorvoegsel") else "") + wording.getal(v["n"]),
         lambda v, p: f"{_n(v['n'])}, zoals geleverd; in de tekst tot en met tien als woord" + (f", met '{p['voorvoegsel']}'" if p.get("voorvoegsel") else ""),
     ),
     "procent_woord": Operation(
-        lambda v, p: _wording().procent_woord(Decimal(v["waarde"])),
+        lambda v, p: wording.procent_woord(Decimal(v["waarde"])),
         lambda v, p: ZOALS_GELEVERD,
         as_delivered=True,
     ),

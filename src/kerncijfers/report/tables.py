@@ -21,16 +21,13 @@ from pathlib import Path
 import pandas as pd
 
 from kerncijfers import formatting as fmt
-from kerncijfers.brief import Brief
+from kerncijfers.brief import OWN_PEILDATA, Brief, limit_for  # noqa: F401 - limit_for: used here and by the pages
 from kerncijfers.report.markup import html_table, spans
 from kerncijfers.provenance import Figure, Ledger, Recorder, cell_id, figure_html, ref
 from kerncijfers.rounding import average_half_up, share_half_up, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
 from kerncijfers.store import rows_where, table_history
 
-#: Tables DUO delivers on their own peildata: a brief takes them up to its cut-off.
-#: Every other table is taken up to the brief's peildatum.
-OWN_PEILDATA = ("elip", "overige_cijfers")
 
 #: Tabel 3 shows this many ELIP peildata, the most recent last.
 ELIP_PEILDATA_IN_TABEL_3 = 4
@@ -77,11 +74,6 @@ class LetterTable:
 
 
 # --- which delivery a brief uses ---------------------------------------------------------
-
-
-def limit_for(brief: Brief, table: str) -> dt.date:
-    """The last peildatum `brief` may take `table` from."""
-    return brief.cutoff if table in OWN_PEILDATA else brief.peildatum
 
 
 def deliveries(
