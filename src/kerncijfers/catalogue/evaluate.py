@@ -27,9 +27,9 @@ class Catalogue:
         return DEFINITIONS
 
 
-def evaluate(validated_dir: Path, brief: Brief) -> Catalogue:
-    """Compute every figure for `brief` from the validated tables, each group of figures once."""
-    sources = Sources(validated_dir, brief)
+def evaluate(validated_dir: Path | None, brief: Brief, sources: Sources | None = None) -> Catalogue:
+    """Compute every figure for `brief` from the validated tables (or `sources`), each group of figures once."""
+    sources = sources or Sources(validated_dir, brief)
     figures, missing = {}, {}
     for names, compute in GROUPS:
         try:
@@ -57,12 +57,14 @@ def text_file(brief: Brief) -> Path:
     return Path(brief.tekst)
 
 
-def render_text(catalogue: Catalogue) -> list[Rendered]:
-    """The brief's text, sentence by sentence. Refuses (TextError) an unknown name, a syntax error, or a
-    figure whose table has no delivery at all up to the brief's cut-off."""
+def render_text(catalogue: Catalogue, only: set[str] | None = None) -> list[Rendered]:
+    """The brief's text, sentence by sentence (or the sentences `only` names). Refuses (TextError) an unknown
+    name, a syntax error, or a figure whose table has no delivery at all up to the brief's cut-off."""
     path = text_file(catalogue.brief)
     out = []
     for block in blocks(path, set(DEFINITIONS)):
+        if only is not None and block.id not in only:
+            continue
         lacking = [n for n in block.names if n in catalogue.missing]
         for name in lacking:
             table = DEFINITIONS[name].table

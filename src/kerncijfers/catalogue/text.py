@@ -136,6 +136,7 @@ class Block:
     line: int  # of the first line of `source`
     section: str
     names: list[str] = field(default_factory=list)
+    template: jinja2.Template | None = field(default=None, repr=False)
 
 
 def blocks(path: Path, known: set[str]) -> list[Block]:
@@ -164,12 +165,13 @@ def blocks(path: Path, known: set[str]) -> list[Block]:
         source = "\n".join(chunk)
         try:
             names = meta.find_undeclared_variables(env.parse(source))
+            template = env.from_string(source)
         except jinja2.TemplateSyntaxError as e:
             raise TextError(f"{path}, line {first + (e.lineno or 1) - 1}: {e.message}; see docs/next-brief.md for what the text may use") from None
         for name in sorted(names):
             if name not in known:
                 raise TextError(_unknown(path, first, source, name, known))
-        out.append(Block(id_, onderwerp, source, first, section, sorted(names)))
+        out.append(Block(id_, onderwerp, source, first, section, sorted(names), template))
     return out
 
 
@@ -185,7 +187,7 @@ def render(block: Block, figures: dict[str, Cijfer], path: Path) -> tuple[str, l
     log: list = []
     token = PRINTING.set(log)
     try:
-        text = environment().from_string(block.source).render(**{n: figures[n] for n in block.names})
+        text = block.template.render(**{n: figures[n] for n in block.names})
     except TextError as e:
         raise TextError(f"{path}, line {block.line}: {e}") from None
     except jinja2.TemplateError as e:

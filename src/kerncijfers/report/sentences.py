@@ -35,15 +35,16 @@ class Sentence:
     provenance: dict[str, Figure] = field(default_factory=dict, compare=False)
 
 
-def tekstcijfers(validated_dir: Path, brief: Brief, raw_dir: Path | None = None, catalogue: Catalogue | None = None) -> list[Sentence]:
-    """Every sentence of `brief`'s text, in its order; with `raw_dir`, each figure with its provenance.
+def tekstcijfers(validated_dir: Path, brief: Brief, raw_dir: Path | None = None, catalogue: Catalogue | None = None,
+                 only: set[str] | None = None) -> list[Sentence]:
+    """Every sentence of `brief`'s text (or those `only` names), in its order; with `raw_dir`, each figure with its provenance.
 
     Pass the `catalogue` already evaluated for the brief to use its figures rather than compute them again.
     """
     catalogue = catalogue or evaluate(validated_dir, brief)
     ledger = Ledger(validated_dir, raw_dir) if raw_dir is not None else None
     sentences = []
-    for r in render_text(catalogue):
+    for r in render_text(catalogue, only):
         figures, provenance = {}, {}
         for cijfer, vorm in r.printed:
             shown, records = cijfer.form(vorm)
