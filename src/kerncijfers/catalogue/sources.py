@@ -41,6 +41,12 @@ def aandeel(part: int, whole: int, decimals: int = 0, *, wat: str) -> Decimal:
     return share_half_up(part, whole, decimals)
 
 
+def fits_inside_fall(part: int, change: int) -> bool:
+    """Whether `part` (diploma holders) fits inside a fall of `-change`: the one rule for "Daarvan"
+    (the text's test `binnen_daling`, and the Ontwikkeling page)."""
+    return 0 < part <= -change
+
+
 def getal(n: int | Decimal) -> str:
     """A count as the letter writes it in running text: 'acht', 'één', but '12'."""
     if Decimal(n) != int(n):

@@ -40,15 +40,11 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from kerncijfers import formatting as fmt
 from kerncijfers.catalogue.model import PRINTING, Cijfer, printed
+from kerncijfers.catalogue.sources import fits_inside_fall
 
 
 class TextError(ValueError):
     """A mistake in a brief's text: an unknown figure, a syntax error, a figure without delivery."""
-
-
-def fits_inside_fall(part: int, change: int) -> bool:
-    """Whether `part` (diploma holders) fits inside a fall of `-change`: the one rule for "Daarvan"."""
-    return 0 < part <= -change
 
 
 def _need(value, filter_name: str) -> Cijfer:
