@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -118,3 +119,33 @@ def brief_by_slug(briefs: list[Brief], slug: str | None) -> Brief:
         if b.slug == slug:
             return b
     raise ValueError(f"no brief {slug!r} in briefs.yml; known: {', '.join(b.slug for b in briefs)}")
+
+
+def new_brief(path: Path, slug: str, source: str, *, titel: str, datum: dt.date, kamerstuk: str, peildatum: dt.date, cutoff: dt.date) -> Path:
+    """Add brief `slug` at the end of briefs.yml and copy the text of brief `source` for it; returns the new text file.
+
+    The entry is appended as text, so the file's comments stay; `briefs:` is the file's last key.
+    Refuses (ValueError) a slug that exists, an unknown `source`, a cut-off before the peildatum.
+    """
+    path = Path(path)
+    briefs = load_briefs(path)
+    slugs = [b.slug for b in briefs]
+    if slug in slugs:
+        raise ValueError(f"{path.name}: a brief {slug!r} exists already; choose another slug")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", slug):
+        raise ValueError(f"slug {slug!r}: use letters, digits, '-', '.' or '_' (it names a folder), e.g. 2024-06")
+    previous = brief_by_slug(briefs, source)
+    if cutoff < peildatum:
+        raise ValueError(f"cutoff {cutoff} is before peildatum {peildatum}; the cut-off is the last peildatum a table may come from")
+    if not previous.tekst:
+        raise ValueError(f"brief {source} has no text to copy: write data/briefs/{source}/{TEXT_FILE} first")
+    target = text_path(path, slug)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(Path(previous.tekst).read_bytes())
+    entry = {"slug": slug, "titel": titel, "datum": datum, "kamerstuk": kamerstuk, "peildatum": peildatum, "cutoff": cutoff}
+    lines = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, default_flow_style=False).splitlines()
+    text = path.read_text(encoding="utf-8")
+    block = "\n".join("  " + line for line in lines) + "\n"
+    path.write_text(text + ("" if text.endswith("\n") else "\n") + block, encoding="utf-8")
+    load_briefs(path)  # the file still reads
+    return target

@@ -177,7 +177,7 @@ def test_a_figure_whose_table_has_no_delivery_is_refused_naming_file_and_line(br
     with pytest.raises(TextError) as refused:
         tekstcijfers(tmp_path / "validated", brief)
     # The first sentence of the text, on line 12 of data/briefs/2023-12/tekst.md, needs wi2021_kerncijfers.
-    assert str(refused.value).startswith(f"{brief.tekst}, line 12: figure 'wi2021_asielstatushouders' needs table wi2021_kerncijfers")
+    assert str(refused.value).startswith("data/briefs/2023-12/tekst.md, line 12: figure 'wi2021_asielstatushouders' needs table wi2021_kerncijfers")
     assert "2023-10-01" in str(refused.value)
 
 

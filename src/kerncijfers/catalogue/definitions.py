@@ -29,7 +29,7 @@ W21 = "wi2021_kerncijfers"
 OVERIG = "overige_cijfers"
 
 DEFINITIONS: dict[str, Definition] = {}
-Group = Callable[[Sources], dict[str, Cijfer]]
+Group = Callable[[Sources], dict[str, Cijfer | NotDelivered]]  # a figure missing in a group that computes others
 GROUPS: list[tuple[tuple[str, ...], Group]] = []
 
 
@@ -138,7 +138,8 @@ def _aanbod(sources: Sources, back: int) -> dict[str, Cijfer]:
                                            record(f"aanbod_aantal_{m}", fmt.aantal(aanbod), "honderdtallen", n=teller))
     try:
         _, pip, noemer = _w21(sources, back, "pip_vastgesteld", "asielstatushouder")
-    except NotDelivered:
+    except NotDelivered as why:
+        out[f"pip_asiel{suffix}"] = why
         # For this peildatum DUO supplied only the rounded share, not its denominator.
         bron, pct, _ = sources.overig("aanbod_asiel_pip_pct", p)
         shown = procent_woord(pct)

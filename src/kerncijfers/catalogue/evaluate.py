@@ -11,7 +11,7 @@ from kerncijfers.catalogue import wi2013  # noqa: F401 - registers the Wi2013 an
 from kerncijfers.catalogue.definitions import DEFINITIONS, GROUPS
 from kerncijfers.catalogue.model import Cijfer, Definition
 from kerncijfers.catalogue.sources import NotComputable, NotDelivered, Sources
-from kerncijfers.catalogue.text import Block, TextError, blocks, render
+from kerncijfers.catalogue.text import Block, TextError, blocks, render, shown_path
 
 
 @dataclass
@@ -33,9 +33,15 @@ def evaluate(validated_dir: Path | None, brief: Brief, sources: Sources | None =
     figures, missing = {}, {}
     for names, compute in GROUPS:
         try:
-            figures |= compute(sources)
+            computed = compute(sources)
         except NotDelivered as why:
             missing |= {n: why for n in names}
+            continue
+        for n in names:  # a group may say why one of its figures is missing and compute the others
+            if isinstance(computed.get(n), Cijfer):
+                figures[n] = computed[n]
+            else:
+                missing[n] = computed.get(n) or NotDelivered(f"{n} is niet berekend")
     return Catalogue(brief, figures, missing, sources)
 
 
@@ -70,7 +76,7 @@ def render_text(catalogue: Catalogue, only: set[str] | None = None) -> list[Rend
             table = DEFINITIONS[name].table
             if not catalogue.sources.peildata(table):
                 limit = catalogue.sources.limit(table)
-                raise TextError(f"{path}, line {block.line}: figure {name!r} needs table {table}, which has no validated "
+                raise TextError(f"{shown_path(path)}, line {block.line}: figure {name!r} needs table {table}, which has no validated "
                                 f"delivery up to {limit.isoformat()}; add the delivery or take the figure out of the text")
         if lacking:
             why = catalogue.missing[lacking[0]]

@@ -135,9 +135,19 @@ class Block:
     template: jinja2.Template | None = field(default=None, repr=False)
 
 
+def shown_path(path: Path) -> str:
+    """The text file as a message names it: relative to the working folder where it lies inside it (data/briefs/...)."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def blocks(path: Path, known: set[str]) -> list[Block]:
     """The sentences of the text file, each checked: syntax, and every name it uses known."""
     text = Path(path).read_text(encoding="utf-8")
+    path = shown_path(path)
     env = environment()
     out, section, lines, start = [], "", [], 0
     for number, line in enumerate([*text.splitlines(), ""], start=1):
@@ -180,6 +190,7 @@ def _unknown(path: Path, first: int, source: str, name: str, known: set[str]) ->
 
 def render(block: Block, figures: dict[str, Cijfer], path: Path) -> tuple[str, list[tuple[Cijfer, str]]]:
     """The sentence as text, and the figures it printed with their form, in order."""
+    path = shown_path(path)
     log: list = []
     token = PRINTING.set(log)
     try:

@@ -128,11 +128,12 @@ def _elip(sources: Sources) -> dict[str, Cijfer]:
 _LENING = {
     "toegekend": "Aantal personen aan wie sinds de start van de Wi2013 een lening is toegekend",
     "kwijtgescholden": "Aantal leningen dat sinds de start van de Wi2013 geheel of gedeeltelijk is kwijtgescholden",
+    "teniet_gegaan": "Aantal leningen dat teniet is gegaan",
     "terugbetalingsfase": "Aantal leningen waarop wordt afgelost (naar draagkracht)",
     "volledig_terugbetaald": "Aantal personen dat de lening geheel heeft terugbetaald",
 }
 for _categorie in LENING_CATEGORIEEN:
-    define(f"leningen_{_categorie}_afgerond", _LENING.get(_categorie, f"Aantal leningen: {_categorie}") + ", afgerond voor de lopende tekst",
+    define(f"leningen_{_categorie}_afgerond", _LENING[_categorie] + ", afgerond voor de lopende tekst",
            "aantal", "wi2013_leningen", "afgerond op een rond getal, met 'ruim' of 'bijna' waar het geleverde aantal erboven of eronder ligt; "
            "enkelvoud of meervoud volgt het afgeronde getal")
     group(f"leningen_{_categorie}_afgerond")(

@@ -28,7 +28,7 @@ from typing import Callable
 from kerncijfers import fonts, formatting
 from kerncijfers.brief import Brief, load_briefs
 from kerncijfers.paths import Layout
-from kerncijfers.report.quarto import quarto_path, quarto_version, render_quarto
+from kerncijfers.report.quarto import RenderFailed, quarto_path, quarto_version, render_quarto
 
 #: Quarto's output folder (_quarto.yml's output-dir), the site readers get.
 SITE_FOLDER = "_site"
@@ -62,22 +62,21 @@ def warm_code(validated_dir: Path, briefs: Path) -> str:
 
 
 def preload(validated_dir: str, briefs: str) -> None:
-    """Compute every brief's tables, charts and sentences from what is published, and forget the results.
+    """Read every validated table the briefs may use into the cache (kerncijfers.store); compute no figure.
 
-    Run in the report kernel while the build validates: the files it reads stay cached
-    (kerncijfers.store), and the report then reads only the deliveries that are new.
-    Anything that fails here (a brief that needs a delivery not yet validated) fails again,
-    and is reported, when the report runs.
+    Run in the report kernel while the build validates: the report then reads only the
+    deliveries that are new. Figures are computed once, by the report itself (the catalogue,
+    kerncijfers.catalogue, per brief): a head start that computed them too would only be thrown away.
     """
-    from kerncijfers.report import charts, sentences, tables
+    from kerncijfers.brief import limit_for
+    from kerncijfers.schema import TABLES
+    from kerncijfers.store import read_validated, table_peildata
 
-    try:
-        for brief in load_briefs(Path(briefs)):
-            tables.letter_tables(Path(validated_dir), brief)
-            charts.letter_charts(Path(validated_dir), brief)
-            sentences.tekstcijfers(Path(validated_dir), brief)
-    except Exception:  # noqa: BLE001 - a head start only; the report itself says what is wrong
-        return
+    validated = Path(validated_dir)
+    wanted = {(p, table) for brief in load_briefs(Path(briefs)) for table in TABLES
+              for p in table_peildata(validated, table, limit_for(brief, table))}
+    for p, table in sorted(wanted):
+        read_validated(validated, p, table)
 
 
 QUARTO_MISSING = "Quarto not found: built the static HTML preview with nbconvert (no Word file; see README, Quarto)"
@@ -197,9 +196,11 @@ def render_brief(
     ids = {"brief": brief.slug, "peildatum": brief.peildatum.isoformat()}
     parameters = ids | {k: _relative(v, root) for k, v in folders.items()}
     shown = ids | {k: display_path(v, root, data_dir.parent) for k, v in folders.items()}
+    # The brief's text is checked before anything runs: a mistake in it refuses the build (exit 1), naming file and line.
+    catalogue = checked_text(validated_dir, brief)
     # The exports are computed here while the kernel runs the notebook: two processes, two cores.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        exports = pool.submit(write_exports, validated_dir, brief, folder / "exports", data_dir / "raw")
+        exports = pool.submit(write_exports, validated_dir, brief, folder / "exports", data_dir / "raw", catalogue)
         if run is None:
             with kernel_session(root) as own_run:
                 _execute(own_run, root, folder, parameters, shown)
@@ -280,10 +281,24 @@ def write_pages(root: Path, brief: Brief, folder: Path) -> list[Path]:
     return written
 
 
-def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Path | None = None) -> list[Path]:
+def checked_text(validated_dir: Path, brief: Brief):
+    """The brief's catalogue, once its text has rendered without a mistake; else RenderFailed naming file and line."""
+    from kerncijfers.catalogue.evaluate import evaluate, render_text
+    from kerncijfers.catalogue.text import TextError
+
+    catalogue = evaluate(Path(validated_dir), brief)
+    try:
+        render_text(catalogue)
+    except TextError as exc:
+        raise RenderFailed(f"Text of brief {brief.slug} refused: {exc}") from None
+    return catalogue
+
+
+def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Path | None = None, catalogue=None) -> list[Path]:
     """Tables and charts as files: the same objects the notebook shows, written once more.
 
-    With `raw_dir`, also provenance.csv: every figure of the tables, charts and sentences, traced to the delivered cells.
+    With `raw_dir`, also provenance.csv: every figure of the tables, charts and sentences, traced to the
+    delivered cells; the sentences' figures from `catalogue` when the caller evaluated it already.
     """
     from kerncijfers.report.charts import letter_charts, write_chart_exports
     from kerncijfers.report.tables import letter_tables, write_table_exports
@@ -297,7 +312,7 @@ def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Pat
         from kerncijfers.provenance import write_export
         from kerncijfers.report.sentences import tekstcijfers
 
-        paths.append(write_export(out_dir, [*tables, *charts, *tekstcijfers(validated, brief, raw_dir)]))
+        paths.append(write_export(out_dir, [*tables, *charts, *tekstcijfers(validated, brief, raw_dir, catalogue)]))
     return paths
 
 
