@@ -36,7 +36,7 @@ import numpy as np
 
 from kerncijfers import formatting as fmt
 from kerncijfers.catalogue import sources as wording
-from kerncijfers.rounding import approximately, half_up, share_half_up, text_step, to_hundreds
+from kerncijfers.rounding import approximately, average_half_up, share_half_up, share_of_hundreds, text_step, to_hundreds
 
 #: The export, per brief: reports/<brief>/exports/provenance.csv.
 EXPORT = "provenance.csv"
@@ -134,7 +134,7 @@ def _n(v) -> str:
 
 
 def _aandeel(v: dict) -> Decimal:
-    return share_half_up(to_hundreds(v["teller"]), to_hundreds(v["noemer"]))
+    return share_of_hundreds(v["teller"], v["noemer"])
 
 
 def _procent(value: Decimal, vorm: str) -> str:
@@ -160,7 +160,7 @@ def _stap(step: int) -> str:
 
 
 def _gemiddelde(v: dict) -> str:
-    return fmt.bedrag(int(half_up(Decimal(v["bedrag"]) / Decimal(v["aantal"])))) if v["aantal"] else "–"
+    return fmt.bedrag(average_half_up(v["bedrag"], v["aantal"])) if v["aantal"] else "–"
 
 
 OPERATIONS: dict[str, Operation] = {

@@ -22,7 +22,7 @@ import pandas as pd
 
 from kerncijfers import formatting, rules
 from kerncijfers.report.tables import TABEL_2_GROEPEN, TABEL_2_STATUSSEN, TABEL_4_RIJEN, elip_label
-from kerncijfers.rounding import average_half_up, share_half_up, sums_after_rounding
+from kerncijfers.rounding import average_half_up, share_half_up, share_of_hundreds, sums_after_rounding
 from kerncijfers.schema import ELIP_COHORTEN, STATUSSEN_TABEL2
 
 GROUPS = tuple(TABEL_2_GROEPEN.values())  # "Totaal", "Asiel", "Gezin & Overig"
@@ -197,7 +197,7 @@ def check_tabel_1(rows: list[list[str]]) -> list[Check]:
     for col in range(1, len(rows[0])):
         total = number(rows[1][col])
         count_text, pct = rows[2][col].split(" ")
-        expected = f"({int(share_half_up(number(count_text), total))}%)"
+        expected = f"({int(share_of_hundreds(number(count_text), total))}%)"
         checks.append(Check("Tabel 1", f"{rows[0][col]}, Vastgestelde PIP's %", pct, expected, "aandeel half-up afgerond op hele procenten", "percentage"))
     return checks
 

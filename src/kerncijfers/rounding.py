@@ -73,6 +73,12 @@ def to_hundreds(value: int) -> int:
     return int(half_up(Decimal(value) / 100) * 100)
 
 
+def share_of_hundreds(part: int, whole: int) -> Decimal:
+    """The Wi2021 share the letter prints: of both counts rounded to hundreds, half-up to whole percent
+    (Tabel 1's PIP share, its chart, and the text's PIP and aanbod shares: one definition)."""
+    return share_half_up(to_hundreds(part), to_hundreds(whole))
+
+
 # --- rounded figures in running text (5.4: "ruim 138.000", "bijna 1.900") ------------------
 
 #: The step a figure in running text is rounded to, by its size: (from, step), largest first.

@@ -9,15 +9,13 @@ records name it by a stable id for provenance, `diff` and `check-published`.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Callable
 
 from kerncijfers import formatting as fmt
 from kerncijfers.catalogue.model import Cijfer, Definition, record
 from kerncijfers.catalogue.sources import NotDelivered, Sources, aandeel, getal, procent_woord
 from kerncijfers.provenance import ref
-from kerncijfers.rounding import approximately, to_hundreds
-from kerncijfers.schema import LENING_CATEGORIEEN, STATUSSEN_WI2013
+from kerncijfers.rounding import to_hundreds
 
 #: Figure ids that point to a table cell ("tabel_2:2022:Totaal") rather than to a figure of the text.
 TABLE_REF_PREFIX = "tabel_"
@@ -104,7 +102,7 @@ def _pip(sources: Sources, back: int) -> dict[str, Cijfer]:
     m = sources.naam(W21, p)
     out[f"pip_aantal{suffix}"] = cijfer(f"pip_aantal{suffix}", pip, fmt.aantal(pip), p,
                                         record(f"pip_aantal_{m}", fmt.aantal(pip), "honderdtallen", n=teller))
-    pct = aandeel(pip, plichtig, wat=f"het aantal inburgeraars op {fmt.datum(p)}, afgerond op honderdtallen")
+    pct = aandeel(pip, plichtig, wat=f"het aantal inburgeraars op {fmt.datum(p)}, afgerond op honderdtallen", hundreds=True)
     forms = {vorm: (shown, (record(f"pip_pct_{m}", shown, "aandeel_honderdtallen", teller=teller, noemer=noemer, _vorm=vorm),))
              for vorm, shown in (("procent", fmt.procent(pct)), ("woord", procent_woord(pct)))}
     out[f"pip_pct{suffix}"] = cijfer(f"pip_pct{suffix}", pct, forms["procent"][0], p, *forms["procent"][1], forms=forms)
@@ -148,7 +146,7 @@ def _aanbod(sources: Sources, back: int) -> dict[str, Cijfer]:
         return out
     out[f"pip_asiel{suffix}"] = cijfer(f"pip_asiel{suffix}", pip, fmt.aantal(pip), p,
                                        record(f"pip_asiel_{m}", fmt.aantal(pip), "honderdtallen", n=noemer))
-    pct = aandeel(aanbod, pip, wat="het aantal PIP's bij asielstatushouders, afgerond op honderdtallen")
+    pct = aandeel(aanbod, pip, wat="het aantal PIP's bij asielstatushouders, afgerond op honderdtallen", hundreds=True)
     shown = procent_woord(pct)
     out[f"aanbod_pct{suffix}"] = cijfer(f"aanbod_pct{suffix}", pct, shown, p,
                                         record(f"aanbod_pct_{m}", shown, "aandeel_honderdtallen", teller=teller, noemer=noemer, _vorm="woord"))

@@ -15,7 +15,7 @@ from babel.dates import format_date
 
 from kerncijfers import formatting as fmt
 from kerncijfers.brief import Brief, limit_for
-from kerncijfers.rounding import share_half_up
+from kerncijfers.rounding import share_half_up, share_of_hundreds, to_hundreds
 from kerncijfers.store import read_validated, rows_where, table_peildata
 
 #: The letter writes small counts in words ("acht meldingen", "één keer") and larger ones in digits ("12").
@@ -34,11 +34,12 @@ class NotComputable(NotDelivered):
     """A figure is delivered but cannot be computed, e.g. a share of a count that rounds to 0."""
 
 
-def aandeel(part: int, whole: int, decimals: int = 0, *, wat: str) -> Decimal:
-    """`part` as a percentage of `whole`; a whole of 0 is said, not divided by."""
-    if whole == 0:
+def aandeel(part: int, whole: int, decimals: int = 0, *, wat: str, hundreds: bool = False) -> Decimal:
+    """`part` as a percentage of `whole` (with `hundreds`, of both rounded to hundreds: rounding.share_of_hundreds);
+    a whole of 0 is said, not divided by."""
+    if (to_hundreds(whole) if hundreds else whole) == 0:
         raise NotComputable(f"{wat} is 0, dus een aandeel daarvan bestaat niet")
-    return share_half_up(part, whole, decimals)
+    return share_of_hundreds(part, whole) if hundreds else share_half_up(part, whole, decimals)
 
 
 def fits_inside_fall(part: int, change: int) -> bool:

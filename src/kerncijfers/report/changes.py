@@ -25,7 +25,7 @@ from kerncijfers.diff import CellChange, Row, TableComparison, compare, number, 
 from kerncijfers.published import Check, check_published, inconsistencies
 from kerncijfers.report.markup import html_table
 from kerncijfers.catalogue.sources import fits_inside_fall
-from kerncijfers.report.tables import OWN_PEILDATA, limit_for
+from kerncijfers.report.tables import OWN_PEILDATA, TABEL_4_RIJEN, limit_for
 from kerncijfers.rounding import to_hundreds
 from kerncijfers.schema import ELIP_COHORTEN, LENING_CATEGORIEEN, TABLES
 from kerncijfers.store import validated_peildata
@@ -49,13 +49,8 @@ WI2021_INDICATOR = {
 }
 WI2021_DOELGROEP = {"asielstatushouder": "asielstatushouders", "gezinsmigrant": "gezinsmigranten", "overig": "overige migranten"}
 
-LENINGEN = {
-    "toegekend": "toegekende leningen",
-    "kwijtgescholden": "kwijtgescholden leningen",
-    "teniet_gegaan": "teniet gegane leningen",
-    "terugbetalingsfase": "leningen in de terugbetalingsfase",
-    "volledig_terugbetaald": "volledig terugbetaalde leningen",
-}
+#: The loan categories in running text: Tabel 4's row labels (one list), without the amount, in lower case.
+LENINGEN = {c: label.split(" / ")[0].lower() for c, label in TABEL_4_RIJEN.items()}
 
 
 # --- Ontwikkeling sinds de vorige peildatum ----------------------------------------------------

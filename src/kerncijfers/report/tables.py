@@ -21,10 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from kerncijfers import formatting as fmt
-from kerncijfers.brief import OWN_PEILDATA, Brief, limit_for  # noqa: F401 - limit_for: used here and by the pages
+from kerncijfers.brief import OWN_PEILDATA, Brief, limit_for  # noqa: F401 - both also imported from here by the pages
 from kerncijfers.report.markup import html_table, spans
 from kerncijfers.provenance import Figure, Ledger, Recorder, cell_id, figure_html, ref
-from kerncijfers.rounding import average_half_up, share_half_up, to_hundreds
+from kerncijfers.rounding import average_half_up, share_of_hundreds, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
 from kerncijfers.store import rows_where, table_history
 
@@ -126,7 +126,7 @@ def tabel_1(validated_dir: Path, brief: Brief, ledger: Ledger | None = None) -> 
         # Wi2021 figures are published in hundreds (footnote 5); the share is of the rounded counts.
         plichtig = to_hundreds(lookup(frame, "wi2021_kerncijfers", "aantal", indicator="inburgeringsplichtigen", doelgroep="totaal"))
         pip = to_hundreds(lookup(frame, "wi2021_kerncijfers", "aantal", indicator="pip_vastgesteld", doelgroep="totaal"))
-        pct = share_half_up(pip, plichtig)
+        pct = share_of_hundreds(pip, plichtig)
         header.append(f"Peildatum {fmt.datum(peildatum)}")
         plicht_row.append(fmt.aantal(plichtig))
         pip_row.append(f"{fmt.aantal(pip)} ({fmt.procent(pct)})")
