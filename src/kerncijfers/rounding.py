@@ -1,6 +1,6 @@
 """Rounding as the letter rounds, never Python's or Babel's half-to-even.
 
-Worked out from Kamerstuk 32 824 nr. 408 (see docs/corrections.md):
+Worked out from the printed letter in data/published/ (see docs/corrections.md):
 
 - Tabel 2 rounds the three status percentages of a row with the largest-remainder
   method, so every row sums to exactly 100: this reproduces 98 of its 99 printed
