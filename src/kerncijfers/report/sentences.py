@@ -33,6 +33,8 @@ class Sentence:
     figures: dict[str, str]  # figure id -> figure as it appears in `text`
     #: figure id -> its provenance (kerncijfers.provenance); empty without a ledger.
     provenance: dict[str, Figure] = field(default_factory=dict, compare=False)
+    #: The heading of the text above it ("5.2 De Wi2021"): its first word is the letter's paragraph.
+    section: str = ""
 
 
 def tekstcijfers(validated_dir: Path, brief: Brief, raw_dir: Path | None = None, catalogue: Catalogue | None = None,
@@ -53,7 +55,7 @@ def tekstcijfers(validated_dir: Path, brief: Brief, raw_dir: Path | None = None,
                 if ledger is not None and rec.id not in provenance:
                     provenance[rec.id] = ledger.figure(rec.id, r.block.id, rec.shown, rec.operation, dict(rec.inputs), **dict(rec.parameters))
         peildatum = r.peildatum.isoformat() if r.peildatum else ""
-        sentences.append(Sentence(r.block.id, r.text, ", ".join(r.tables), peildatum, figures, provenance))
+        sentences.append(Sentence(r.block.id, r.text, ", ".join(r.tables), peildatum, figures, provenance, r.block.section))
     return sentences
 
 
