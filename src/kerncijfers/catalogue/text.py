@@ -30,6 +30,7 @@ Headings are the analyst's, to find the way in the file.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,8 +147,12 @@ def shown_path(path: Path) -> str:
 
 def blocks(path: Path, known: set[str]) -> list[Block]:
     """The sentences of the text file, each checked: syntax, and every name it uses known."""
-    text = Path(path).read_text(encoding="utf-8")
-    path = shown_path(path)
+    return list(_blocks(shown_path(path), Path(path).read_text(encoding="utf-8"), frozenset(known)))
+
+
+@functools.lru_cache(maxsize=16)
+def _blocks(path: str, text: str, known: frozenset[str]) -> tuple[Block, ...]:
+    """Parsed once per text (a report renders it for the page, the exports and the check)."""
     env = environment()
     out, section, lines, start = [], "", [], 0
     for number, line in enumerate([*text.splitlines(), ""], start=1):
@@ -170,15 +175,16 @@ def blocks(path: Path, known: set[str]) -> list[Block]:
             id_, onderwerp, chunk, first = m["id"], m["onderwerp"] or "", chunk[1:], start + 1
         source = "\n".join(chunk)
         try:
-            names = meta.find_undeclared_variables(env.parse(source))
-            template = env.from_string(source)
+            tree = env.parse(source)
+            names = meta.find_undeclared_variables(tree)
+            template = env.from_string(tree)
         except jinja2.TemplateSyntaxError as e:
             raise TextError(f"{path}, line {first + (e.lineno or 1) - 1}: {e.message}; see docs/next-brief.md for what the text may use") from None
         for name in sorted(names):
             if name not in known:
                 raise TextError(_unknown(path, first, source, name, known))
         out.append(Block(id_, onderwerp, source, first, section, sorted(names), template))
-    return out
+    return tuple(out)
 
 
 def _unknown(path: Path, first: int, source: str, name: str, known: set[str]) -> str:
