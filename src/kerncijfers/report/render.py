@@ -19,8 +19,10 @@ import contextlib
 import datetime as dt
 import json
 import os
+import pickle
 import shutil
 import string
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -198,15 +200,21 @@ def render_brief(
     shown = ids | {k: display_path(v, root, data_dir.parent) for k, v in folders.items()}
     # The brief's text is checked before anything runs: a mistake in it refuses the build (exit 1), naming file and line.
     catalogue = checked_text(validated_dir, brief)
-    # The exports are computed here while the kernel runs the notebook: two processes, two cores.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        exports = pool.submit(write_exports, validated_dir, brief, folder / "exports", data_dir / "raw", catalogue)
-        if run is None:
-            with kernel_session(root) as own_run:
-                _execute(own_run, root, folder, parameters, shown)
-        else:
-            _execute(run, root, folder, parameters, shown)
-        exports.result()
+    # Every figure is computed once, here: the notebook shows these objects, the exports write them.
+    computed = brief_figures("", validated_dir, brief, data_dir / "raw", catalogue)
+    with tempfile.TemporaryDirectory(prefix="kerncijfers-figures-") as tmp:
+        handed = Path(tmp) / "figures.pickle"
+        handed.write_bytes(pickle.dumps(computed, protocol=pickle.HIGHEST_PROTOCOL))
+        parameters, shown = parameters | {"figures": str(handed)}, shown | {"figures": FIGURES_SHOWN}
+        # The exports are written here while the kernel runs the notebook: two processes, two cores.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            exports = pool.submit(write_exports, validated_dir, brief, folder / "exports", data_dir / "raw", computed=computed)
+            if run is None:
+                with kernel_session(root) as own_run:
+                    _execute(own_run, root, folder, parameters, shown)
+            else:
+                _execute(run, root, folder, parameters, shown)
+            exports.result()
     write_pages(root, brief, folder)
     return folder
 
@@ -294,25 +302,44 @@ def checked_text(validated_dir: Path, brief: Brief):
     return catalogue
 
 
-def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Path | None = None, catalogue=None) -> list[Path]:
-    """Tables and charts as files: the same objects the notebook shows, written once more.
+#: What the executed notebook's parameters cell says the build passed as `figures` (a temporary file).
+FIGURES_SHOWN = "computed once by the build (report.render.brief_figures)"
 
-    With `raw_dir`, also provenance.csv: every figure of the tables, charts and sentences, traced to the
-    delivered cells; the sentences' figures from `catalogue` when the caller evaluated it already.
+
+def brief_figures(handed: str, validated_dir: Path, brief: Brief, raw_dir: Path | None = None, catalogue=None) -> tuple[list, list, list]:
+    """The brief's tables, charts and sentences (with provenance when `raw_dir` is given).
+
+    `handed` is the file a build passes the notebook (`figures`): the objects the build computed once,
+    which its exports write too. Without it (the notebook run on its own) they are computed here.
     """
-    from kerncijfers.report.charts import letter_charts, write_chart_exports
-    from kerncijfers.report.tables import letter_tables, write_table_exports
+    if handed and Path(handed).is_file():
+        return pickle.loads(Path(handed).read_bytes())
+    from kerncijfers.catalogue.evaluate import evaluate
+    from kerncijfers.report.charts import letter_charts
+    from kerncijfers.report.sentences import tekstcijfers
+    from kerncijfers.report.tables import letter_tables
 
     validated = Path(validated_dir)
+    catalogue = catalogue or evaluate(validated, brief)
+    return letter_tables(validated, brief, raw_dir), letter_charts(validated, brief, raw_dir), tekstcijfers(validated, brief, raw_dir, catalogue)
+
+
+def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Path | None = None, computed=None) -> list[Path]:
+    """Tables and charts as files: the objects the notebook shows (`computed`, from brief_figures; computed here without).
+
+    With `raw_dir`, also provenance.csv: every figure of the tables, charts and sentences, traced to the delivered cells.
+    """
+    from kerncijfers.report.charts import write_chart_exports
+    from kerncijfers.report.tables import write_table_exports
+
     if out_dir.exists():
         shutil.rmtree(out_dir)
-    tables, charts = letter_tables(validated, brief, raw_dir), letter_charts(validated, brief, raw_dir)
+    tables, charts, sentences = computed or brief_figures("", validated_dir, brief, raw_dir)
     paths = write_table_exports(tables, out_dir) + write_chart_exports(charts, out_dir)
     if raw_dir is not None:
         from kerncijfers.provenance import write_export
-        from kerncijfers.report.sentences import tekstcijfers
 
-        paths.append(write_export(out_dir, [*tables, *charts, *tekstcijfers(validated, brief, raw_dir, catalogue)]))
+        paths.append(write_export(out_dir, [*tables, *charts, *sentences]))
     return paths
 
 
