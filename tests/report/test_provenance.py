@@ -249,3 +249,24 @@ def test_computed_figures_agree_with_the_tests_own_integer_arithmetic(repo_root:
     shown = {(f.place, f.id): f.shown for f in figures}
     assert shown["tabel_4", "tabel_4:Toegekende leningen / opgenomen bedrag:Gemiddeld"] == "€ 6.977"
     assert shown["pip_aandeel", "pip_pct_oktober"] == "50%"
+
+
+def test_provenance_parses_no_delivered_file_again(brief, validated: Path, repo_root: Path, monkeypatch):
+    """Each key's row in the delivered file is recorded at validation (validatie.json, source_rows); raw files are only hashed."""
+    import json
+
+    from kerncijfers import delivery
+    from kerncijfers.report import sentences, tables
+
+    def parse(*args, **kwargs):
+        raise AssertionError("provenance parsed a delivered file again")
+
+    monkeypatch.setattr(delivery, "read_table", parse)
+    monkeypatch.setattr(provenance, "_RAW_CACHE", {})
+    raw = repo_root / "data" / "raw"
+    figures = [f for t in tables.letter_tables(validated, brief, raw) for f in t.provenance.values()]
+    figures += [f for s in sentences.tekstcijfers(validated, brief, raw) for f in s.provenance.values()]
+    assert len(figures) == 195 + 50
+    rows = json.loads((validated / "2023-10-01" / "validatie.json").read_text(encoding="utf-8"))["tables"]["wi2021_kerncijfers"]["source_rows"]
+    # The validated CSV is sorted by key; the delivery lists totaal in its fifth line (row 5).
+    assert rows == [5, 2, 3, 4, 6, 8, 7, 9]
