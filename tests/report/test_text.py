@@ -149,3 +149,35 @@ def test_a_build_with_an_unknown_name_in_the_text_exits_1_and_publishes_nothing(
     assert f"{text}, line {line}: unknown figure 'bestaat_niet'" in run.stderr
     assert "Nothing was published" in run.stderr
     assert not (data / "validated").exists() and not out.exists()
+
+
+DATE = r"\b\d{1,2} (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4}\b"
+NUMBER = r"\d[\d.,]*"
+
+
+def test_every_number_of_the_text_is_a_catalogue_figure_with_a_record_or_written_in_the_text(brief, validated, repo_root):
+    """No number reaches "Cijfers voor de tekst" except a catalogue figure (with its provenance record) or the analyst's own words."""
+    import re
+
+    from kerncijfers.catalogue.text import blocks
+    from kerncijfers.catalogue.definitions import DEFINITIONS
+
+    from kerncijfers.catalogue.evaluate import evaluate
+
+    sources = {b.id: b.source for b in blocks(TEXT, set(DEFINITIONS))}
+    sentences = tekstcijfers(validated, brief, repo_root / "data" / "raw")
+    # Labels, not figures: the cohorts and years the filters cohort and jaar give.
+    catalogue = evaluate(validated, brief)
+    labels = {str(c.extra["cohort"]) for c in catalogue.figures.values() if "cohort" in c.extra}
+    labels |= {str(c.peildatum.year) for c in catalogue.figures.values()}
+    for s in sentences:
+        assert set(s.provenance) == set(s.figures), s.id
+        rest = re.sub(DATE, " ", s.text)  # dates come from the figures' peildata (filters datum, sinds, periode)
+        for bron in {str(c.extra["bron"]) for c in catalogue.figures.values() if "bron" in c.extra}:
+            rest = rest.replace(bron, " ")  # the delivered source of a figure (filter bron), not a figure
+        for shown in sorted(s.figures.values(), key=len, reverse=True):
+            assert shown in rest, (s.id, shown)
+            rest = rest.replace(shown, " ", 1)
+        written = {n.rstrip(".,") for n in re.findall(NUMBER, re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", sources[s.id]))}
+        strays = [n.rstrip(".,") for n in re.findall(NUMBER, rest) if n.rstrip(".,") not in written | labels]
+        assert strays == [], (s.id, strays)
