@@ -33,9 +33,11 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import pandas as pd
 
 from kerncijfers import formatting as fmt
-from kerncijfers.rounding import approximately, half_up, share_half_up, text_step, to_hundreds
+from kerncijfers.catalogue import sources as wording
+from kerncijfers.rounding import approximately, average_half_up, share_half_up, share_of_hundreds, text_step, to_hundreds
 
 #: The export, per brief: reports/<brief>/exports/provenance.csv.
 EXPORT = "provenance.csv"
@@ -128,23 +130,16 @@ def _number(text: str) -> int | Decimal:
     return int(value) if value == value.to_integral_value() else value.normalize()
 
 
-def _wording():
-    # The letter's wording of counts and percentages lives with the sentences (one place).
-    from kerncijfers.report import sentences
-
-    return sentences
-
-
 def _n(v) -> str:
     return fmt.aantal(v)
 
 
 def _aandeel(v: dict) -> Decimal:
-    return share_half_up(to_hundreds(v["teller"]), to_hundreds(v["noemer"]))
+    return share_of_hundreds(v["teller"], v["noemer"])
 
 
 def _procent(value: Decimal, vorm: str) -> str:
-    return _wording().procent_woord(value) if vorm == "woord" else fmt.procent(value)
+    return wording.procent_woord(value) if vorm == "woord" else fmt.procent(value)
 
 
 def _decimalen(n: int) -> str:
@@ -166,7 +161,7 @@ def _stap(step: int) -> str:
 
 
 def _gemiddelde(v: dict) -> str:
-    return fmt.bedrag(int(half_up(Decimal(v["bedrag"]) / Decimal(v["aantal"])))) if v["aantal"] else "–"
+    return fmt.bedrag(average_half_up(v["bedrag"], v["aantal"])) if v["aantal"] else "–"
 
 
 OPERATIONS: dict[str, Operation] = {
@@ -207,11 +202,11 @@ OPERATIONS: dict[str, Operation] = {
         lambda v, p: f"{_n(v['nu'])} min {_n(v['toen'])}" + (", zonder teken" if p.get("absoluut") else ""),
     ),
     "getal": Operation(
-        lambda v, p: (p.get("voorvoegsel", "") + " " if p.get("voorvoegsel") else "") + _wording().getal(v["n"]),
+        lambda v, p: (p.get("voorvoegsel", "") + " " if p.get("voorvoegsel") else "") + wording.getal(v["n"]),
         lambda v, p: f"{_n(v['n'])}, zoals geleverd; in de tekst tot en met tien als woord" + (f", met '{p['voorvoegsel']}'" if p.get("voorvoegsel") else ""),
     ),
     "procent_woord": Operation(
-        lambda v, p: _wording().procent_woord(Decimal(v["waarde"])),
+        lambda v, p: wording.procent_woord(Decimal(v["waarde"])),
         lambda v, p: ZOALS_GELEVERD,
         as_delivered=True,
     ),
@@ -230,9 +225,9 @@ def recompute(operation: str, parameters: dict, values: dict) -> str:
 # --- the ledger: resolves inputs to delivered cells and records each figure ------------------------
 
 
-#: Raw files read by any ledger, by file (device, inode, size, mtime): their SHA-256 and parsed frame.
-#: Tables, charts and sentences each have a ledger; a report reads each delivered file once.
-_RAW_CACHE: dict[tuple[int, int, int, int], tuple[str, object]] = {}
+#: The SHA-256 of each raw file any ledger checked, by file (device, inode, size, mtime):
+#: tables, charts and sentences each have a ledger; a report hashes each delivered file once.
+_RAW_CACHE: dict[tuple[int, int, int, int], str] = {}
 
 
 class Ledger:
@@ -265,6 +260,8 @@ class Ledger:
 
     def _resolve(self, r: Ref) -> Cell:
         entry, frame = self._delivered(r.table, r.peildatum)
+        # The validated table, with each row's delivered row number recorded at validation (store.SOURCE_ROWS);
+        # a summary written before that was recorded falls back to the delivered file, parsed again.
         names = tuple(name for name, _ in r.key)
         if (r.table, r.peildatum, names) not in self._rows:
             # Row numbers by key, built once per file and key: a pandas mask per cell costs a millisecond.
@@ -287,18 +284,30 @@ class Ledger:
         return self._summaries[peildatum]
 
     def _delivered(self, table: str, peildatum: str):
-        """The delivered file of `table` on `peildatum`, read with the delivery reader; checked against its SHA-256."""
+        """`table` on `peildatum` indexed by the delivered file's rows; the file is checked against its SHA-256.
+
+        The rows come from validatie.json (recorded when the delivery was validated) and the values
+        from the validated table: the delivered file is hashed, not parsed again.
+        """
         if (table, peildatum) not in self._files:
-            from kerncijfers.delivery import read_table, sha256
-            from kerncijfers.schema import TABLES
+            from kerncijfers.delivery import sha256
+            from kerncijfers.store import SOURCE_ROWS, read_validated
 
             entry = self._summary(peildatum)["tables"][table]
             path = self.raw_dir / peildatum / Path(entry["file"]).name
             stat = path.stat()
             key = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
             if key not in _RAW_CACHE:
-                _RAW_CACHE[key] = (sha256(path), read_table(path, TABLES[table], shown=entry["file"]))
-            actual, frame = _RAW_CACHE[key]
+                _RAW_CACHE[key] = sha256(path)
+            actual = _RAW_CACHE[key]
+            if SOURCE_ROWS in entry:
+                frame = read_validated(self.validated_dir, peildatum, table)
+                frame.index = pd.Index(entry[SOURCE_ROWS])
+            else:
+                from kerncijfers.delivery import read_table
+                from kerncijfers.schema import TABLES
+
+                frame = read_table(path, TABLES[table], shown=entry["file"])
             if actual != entry.get("sha256"):
                 raise ProvenanceError(
                     f"{entry['file']}: sha256 {actual[:12]}… differs from {str(entry.get('sha256'))[:12]}… in "

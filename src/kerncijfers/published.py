@@ -22,7 +22,7 @@ import pandas as pd
 
 from kerncijfers import formatting, rules
 from kerncijfers.report.tables import TABEL_2_GROEPEN, TABEL_2_STATUSSEN, TABEL_4_RIJEN, elip_label
-from kerncijfers.rounding import average_half_up, share_half_up, sums_after_rounding
+from kerncijfers.rounding import average_half_up, share_half_up, share_of_hundreds, sums_after_rounding
 from kerncijfers.schema import ELIP_COHORTEN, STATUSSEN_TABEL2
 
 GROUPS = tuple(TABEL_2_GROEPEN.values())  # "Totaal", "Asiel", "Gezin & Overig"
@@ -47,7 +47,7 @@ class LetterError(ValueError):
 class Check:
     """One printed cell checked against one rule."""
 
-    plaats: str  # "Tabel 2", "Tekst 5.2", ...
+    plaats: str  # "Tabel 2", or "Tekst " and the paragraph tekstcijfers.csv gives the figure
     cel: str  # "2018, Totaal, Voldaan"
     gedrukt: str
     verwacht: str
@@ -197,7 +197,7 @@ def check_tabel_1(rows: list[list[str]]) -> list[Check]:
     for col in range(1, len(rows[0])):
         total = number(rows[1][col])
         count_text, pct = rows[2][col].split(" ")
-        expected = f"({int(share_half_up(number(count_text), total))}%)"
+        expected = f"({int(share_of_hundreds(number(count_text), total))}%)"
         checks.append(Check("Tabel 1", f"{rows[0][col]}, Vastgestelde PIP's %", pct, expected, "aandeel half-up afgerond op hele procenten", "percentage"))
     return checks
 
@@ -228,6 +228,7 @@ def check_tabel_4(rows: list[list[str]]) -> list[Check]:
 class TextFigure:
     gedrukt: str
     peildatum: dt.date | None
+    paragraaf: str = ""  # where the letter prints it: a check names its place "Tekst <paragraaf>"
 
 
 def read_text_figures(path: Path) -> dict[str, TextFigure]:
@@ -235,7 +236,7 @@ def read_text_figures(path: Path) -> dict[str, TextFigure]:
         raise LetterError(f"{path}: the file is missing; a letter folder holds {', '.join(LETTER_FILES)}")
     with path.open(encoding="utf-8", newline="") as f:
         return {
-            r["id"]: TextFigure(r["gedrukt"], dt.date.fromisoformat(r["peildatum"]) if r.get("peildatum") else None)
+            r["id"]: TextFigure(r["gedrukt"], dt.date.fromisoformat(r["peildatum"]) if r.get("peildatum") else None, r.get("paragraaf", ""))
             for r in csv.DictReader(f)
         }
 
@@ -264,6 +265,12 @@ def _tabel_1_column(tabel1: list[list[str]], peildatum: dt.date | None) -> int |
     return None
 
 
+def _tekst(fig: dict[str, TextFigure], key: str, table: str = "") -> str:
+    """The place of a check on a text figure: 'Tekst 5.2', or with the table it is held against 'Tekst 5.2 × Tabel 2'."""
+    place = f"Tekst {fig[key].paragraaf}".strip()
+    return f"{place} × {table}" if table else place
+
+
 def check_text(fig: dict[str, TextFigure], tabel1: list[list[str]], tabel2: PrintedTabel2, mended: PrintedTabel2, tabel4: list[list[str]]) -> list[Check]:
     checks = []
     printed = {k: f.gedrukt for k, f in fig.items()}
@@ -274,20 +281,20 @@ def check_text(fig: dict[str, TextFigure], tabel1: list[list[str]], tabel2: Prin
             # Wi2021 figures are printed in hundreds, each rounded on its own: the sum holds up to that rounding.
             total, parts = int(frame.at[rule.total]), [int(frame.at[c]) for c in rule.parts]
             expected = printed["wi2021_inburgeraars"] if sums_after_rounding(total, parts, 100) else formatting.aantal(rule.expected(frame))
-            checks.append(Check("Tekst 2", "Inburgeraars Wi2021", printed["wi2021_inburgeraars"], expected,
+            checks.append(Check(_tekst(fig, "wi2021_inburgeraars"), "Inburgeraars Wi2021", printed["wi2021_inburgeraars"], expected,
                                 "totaal is de som van de doelgroepen (elk afgerond op honderdtallen)", "waarde"))
     if "wi2021_inburgeraars" in fig and (col := _tabel_1_column(tabel1, fig["wi2021_inburgeraars"].peildatum)):
-        checks.append(Check("Tekst 2 × Tabel 1", f"Inburgeraars {_peildatum_label(tabel1[0][col])}", printed["wi2021_inburgeraars"], tabel1[1][col],
+        checks.append(Check(_tekst(fig, "wi2021_inburgeraars", "Tabel 1"), f"Inburgeraars {_peildatum_label(tabel1[0][col])}", printed["wi2021_inburgeraars"], tabel1[1][col],
                             "tekst gelijk aan de tabel", "aansluiting"))
     for key in (k for k in fig if k.startswith("pip_aantal_")):
         if col := _tabel_1_column(tabel1, fig[key].peildatum):
-            checks.append(Check("Tekst 2.1 × Tabel 1", f"PIP's {_peildatum_label(tabel1[0][col])}", printed[key], tabel1[2][col].split(" ")[0],
+            checks.append(Check(_tekst(fig, key, "Tabel 1"), f"PIP's {_peildatum_label(tabel1[0][col])}", printed[key], tabel1[2][col].split(" ")[0],
                                 "tekst gelijk aan de tabel", "aansluiting"))
     for key in (k for k in fig if k.startswith("aanbod_pct_")):
         maand = key.removeprefix("aanbod_pct_")
         if f"aanbod_aantal_{maand}" in fig and f"pip_asiel_{maand}" in fig:
             share = share_half_up(number(printed[f"aanbod_aantal_{maand}"]), number(printed[f"pip_asiel_{maand}"]))
-            checks.append(Check("Tekst 2.1", "Aanbod asielstatushouders %", printed[key], f"{int(share)} procent",
+            checks.append(Check(_tekst(fig, key), "Aanbod asielstatushouders %", printed[key], f"{int(share)} procent",
                                 "aandeel half-up afgerond op hele procenten", "percentage"))
     # Section 5.2: the breakdown adds up, its shares (half-up, one decimal) and Tabel 2.
     statuses = rules.WI2013_STATUS_PARTS
@@ -295,7 +302,7 @@ def check_text(fig: dict[str, TextFigure], tabel1: list[list[str]], tabel2: Prin
         counts = {s: number(printed[f"wi2013_{s}"]) for s in ("opgelegd", *statuses)}
         status = _frame("status", counts)
         for rule in rules.sum_rules("wi2013_status", status):
-            checks.append(Check("Tekst 5.2", "Opgelegd", printed["wi2013_opgelegd"], formatting.aantal(rule.expected(status)),
+            checks.append(Check(_tekst(fig, "wi2013_opgelegd"), "Opgelegd", printed["wi2013_opgelegd"], formatting.aantal(rule.expected(status)),
                                 "totaal is de som van de statussen", "waarde"))
         for s in statuses:
             if f"wi2013_{s}_pct" not in fig:
@@ -303,7 +310,7 @@ def check_text(fig: dict[str, TextFigure], tabel1: list[list[str]], tabel2: Prin
             label = {"nog_plichtig": "Nog plichtig"}.get(s, s.capitalize())
             share = share_half_up(counts[s], counts["opgelegd"], 1)
             text = printed[f"wi2013_{s}_pct"]
-            checks.append(Check("Tekst 5.2", f"{label} (aandeel)", text, formatting.procent(share, 1),
+            checks.append(Check(_tekst(fig, f"wi2013_{s}_pct"), f"{label} (aandeel)", text, formatting.procent(share, 1),
                                 "aandeel half-up afgerond op één decimaal", "opmaak" if _same_number(text, share) else "percentage"))
         reconciled = rules.reconcile_wi2013(tabel2.frame, status)
         after_mending = rules.reconcile_wi2013(mended.frame, status)
@@ -312,14 +319,14 @@ def check_text(fig: dict[str, TextFigure], tabel1: list[list[str]], tabel2: Prin
             note = ""
             if r.som_tabel2 != r.tekst and m.som_tabel2 == m.tekst:
                 note = f"met de waarschijnlijk foute cellen van Tabel 2 hersteld is de som {formatting.aantal(m.som_tabel2)} en sluit Tabel 2 aan"
-            checks.append(Check("Tekst 5.2 × Tabel 2", cel, formatting.aantal(r.som_tabel2), formatting.aantal(r.tekst), regel, "aansluiting", note))
+            checks.append(Check(_tekst(fig, "wi2013_opgelegd", "Tabel 2"), cel, formatting.aantal(r.som_tabel2), formatting.aantal(r.tekst), regel, "aansluiting", note))
     # Per cohort: the text counts opgelegd including vervallen, Tabel 2 without, so the text is at least Tabel 2's Totaal.
     for key in sorted(k for k in fig if re.fullmatch(r"wi2013_cohort_\d{4}_opgelegd", k)):
         cohort = key.split("_")[2]
         if cohort in tabel2.cohorts:
             at_least = int(tabel2.frame.at[tabel2.row(cohort, "Totaal"), "totaal"])
             text = printed[key]
-            checks.append(Check("Tekst 5.2 × Tabel 2", f"Cohort {cohort} (tekst telt vervallen mee)", text,
+            checks.append(Check(_tekst(fig, key, "Tabel 2"), f"Cohort {cohort} (tekst telt vervallen mee)", text,
                                 text if number(text) >= at_least else f"minstens {formatting.aantal(at_least)}",
                                 "tekst minstens het Totaal van Tabel 2", "aansluiting"))
     for key in sorted(k for k in fig if re.fullmatch(r"wi2013_cohort_\d{4}_voldaan_pct", k)):
@@ -327,14 +334,14 @@ def check_text(fig: dict[str, TextFigure], tabel1: list[list[str]], tabel2: Prin
         if cohort in tabel2.cohorts:
             row = tabel2.row(cohort, "Totaal")
             share = share_half_up(int(tabel2.frame.at[row, "voldaan"]), int(tabel2.frame.at[row, "totaal"]))
-            checks.append(Check("Tekst 5.2 × Tabel 2", f"Cohort {cohort} voldaan (aandeel)", printed[key], f"{int(share)}%", "aandeel half-up afgerond", "percentage"))
+            checks.append(Check(_tekst(fig, key, "Tabel 2"), f"Cohort {cohort} voldaan (aandeel)", printed[key], f"{int(share)}%", "aandeel half-up afgerond", "percentage"))
     # Section 5.4: rounded loan figures against Tabel 4, with the rule the sentences are written with.
     loans = {r[0]: number(r[1]) for r in tabel4[1:]}
     for categorie, rij in TABEL_4_RIJEN.items():
         key = f"leningen_{categorie}_afgerond"
         if key in fig and rij in loans:
             cel = f"{rij.split(' / ')[0]} (afgerond)"
-            checks.append(Check("Tekst 5.4", cel, printed[key], approximate(printed[key], loans[rij]), "afgerond getal in de tekst past bij Tabel 4", "afronding"))
+            checks.append(Check(_tekst(fig, key), cel, printed[key], approximate(printed[key], loans[rij]), "afgerond getal in de tekst past bij Tabel 4", "afronding"))
     return checks
 
 

@@ -1,6 +1,6 @@
 """Rounding as the letter rounds, never Python's or Babel's half-to-even.
 
-Worked out from Kamerstuk 32 824 nr. 408 (see docs/corrections.md):
+Worked out from the printed letter in data/published/ (see docs/corrections.md):
 
 - Tabel 2 rounds the three status percentages of a row with the largest-remainder
   method, so every row sums to exactly 100: this reproduces 98 of its 99 printed
@@ -71,6 +71,12 @@ def sums_after_rounding(total: int, parts: Sequence[int], step: int) -> bool:
 def to_hundreds(value: int) -> int:
     """Round a count to hundreds, half-up, as the letter publishes Wi2021 figures."""
     return int(half_up(Decimal(value) / 100) * 100)
+
+
+def share_of_hundreds(part: int, whole: int) -> Decimal:
+    """The Wi2021 share the letter prints: of both counts rounded to hundreds, half-up to whole percent
+    (Tabel 1's PIP share, its chart, and the text's PIP and aanbod shares: one definition)."""
+    return share_half_up(to_hundreds(part), to_hundreds(whole))
 
 
 # --- rounded figures in running text (5.4: "ruim 138.000", "bijna 1.900") ------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kerncijfers.rounding import largest_remainder
-from kerncijfers.schema import STATUSSEN_TABEL2, TABLES
+from kerncijfers.schema import DOELGROEPEN_WI2021, STATUSSEN_TABEL2, STATUSSEN_WI2013, TABLES
 
 #: Rows of cumulative tables that may legitimately shrink between deliveries.
 NOT_CUMULATIVE = {
@@ -21,8 +21,22 @@ NOT_CUMULATIVE = {
     "wi2013_leningen": {"categorie": ("terugbetalingsfase",)},
 }
 
-WI2021_PARTS = ("asielstatushouder", "gezinsmigrant", "overig")
-WI2013_STATUS_PARTS = ("ingeburgerd", "ontheven", "vrijgesteld", "vervallen", "nog_plichtig")
+#: The parts whose sum is the total: the schema's codes after the first ("totaal", "opgelegd").
+WI2021_PARTS = DOELGROEPEN_WI2021[1:]
+WI2013_STATUS_PARTS = STATUSSEN_WI2013[1:]
+#: The columns the add_checks_* functions below derive, per table; the suites check each (kerncijfers.suites).
+DERIVED_COLUMNS = {
+    "wi2021_kerncijfers": ["check_som_doelgroepen", "check_bovengrens", "vorige_aantal"],
+    "wi2013_cohorten": ["check_som_statussen"]
+    + [f"check_som_doelgroepen_{c}" for c in ("totaal",) + STATUSSEN_TABEL2]
+    + [f"check_{s}_pct" for s in STATUSSEN_TABEL2]
+    + ["vorige_voldaan", "vorige_ontheven"],
+    "wi2013_status": ["check_som_statussen", "vorige_aantal"],
+    "elip": ["check_som_cohorten"],
+    "wi2013_leningen": ["check_max_aantal", "check_max_bedrag_eur", "vorige_aantal", "vorige_bedrag_eur"],
+    "overige_cijfers": ["check_max_waarde"],
+}
+
 #: Wi2021 indicators bounded by another indicator of the same doelgroep.
 WI2021_BOUNDS = {"pip_vastgesteld": "inburgeringsplichtigen", "aanbod": "pip_vastgesteld"}
 

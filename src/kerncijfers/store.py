@@ -17,10 +17,16 @@ import pandas as pd
 from kerncijfers.schema import TABLES, Table
 
 SUMMARY = "validatie.json"
+#: Per table in validatie.json: the delivered file's row of each row of the validated CSV, in its order.
+SOURCE_ROWS = "source_rows"
 
 
 def sort_table(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Rows in the contract's order: by the key, codes in their vocabulary order."""
+    return frame.iloc[_key_order(frame, table)].reset_index(drop=True)
+
+
+def _key_order(frame: pd.DataFrame, table: Table) -> pd.Index:
     keys = []
     for name in table.key:
         col = table.column(name)
@@ -28,10 +34,9 @@ def sort_table(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
             keys.append(frame[name].map({c: i for i, c in enumerate(col.codes)}))
         else:
             keys.append(frame[name])
-    order = pd.DataFrame({f"k{i}": k.to_numpy() for i, k in enumerate(keys)}).sort_values(
+    return pd.DataFrame({f"k{i}": k.to_numpy() for i, k in enumerate(keys)}).sort_values(
         [f"k{i}" for i in range(len(keys))], kind="stable"
     ).index
-    return frame.iloc[order].reset_index(drop=True)
 
 
 def to_csv_text(frame: pd.DataFrame, table: Table) -> str:
@@ -53,9 +58,15 @@ def to_parquet_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def write_delivery_stage(stage: Path, tables: dict[str, pd.DataFrame], summary: dict) -> None:
     """Write one validated delivery into an empty staging folder."""
     stage.mkdir(parents=True, exist_ok=False)
+    summary = json.loads(json.dumps(summary))  # the caller's summary stays as it was
     for name in sorted(tables):
         table = TABLES[name]
-        frame = sort_table(tables[name], table)
+        order = _key_order(tables[name], table)
+        frame = tables[name].iloc[order].reset_index(drop=True)
+        if name in summary.get("tables", {}) and pd.api.types.is_integer_dtype(tables[name].index):
+            # The delivered file's row (header = row 1) of each validated row, in the validated order:
+            # provenance names the delivered cell without reading the delivery again.
+            summary["tables"][name][SOURCE_ROWS] = [int(i) for i in tables[name].index[order]]
         (stage / f"{name}.csv").write_text(to_csv_text(frame, table), encoding="utf-8", newline="\n")
         # Parquet without pandas metadata or timestamps keeps the file byte-identical across builds.
         import pyarrow as pa

@@ -24,17 +24,8 @@ TYPE_LISTS = {
     "date": ["date"],
 }
 
-DERIVED_COLUMNS = {
-    "wi2021_kerncijfers": ["check_som_doelgroepen", "check_bovengrens", "vorige_aantal"],
-    "wi2013_cohorten": ["check_som_statussen"]
-    + [f"check_som_doelgroepen_{c}" for c in ("totaal",) + STATUSSEN_TABEL2]
-    + [f"check_{s}_pct" for s in STATUSSEN_TABEL2]
-    + ["vorige_voldaan", "vorige_ontheven"],
-    "wi2013_status": ["check_som_statussen", "vorige_aantal"],
-    "elip": ["check_som_cohorten"],
-    "wi2013_leningen": ["check_max_aantal", "check_max_bedrag_eur", "vorige_aantal", "vorige_bedrag_eur"],
-    "overige_cijfers": ["check_max_waarde"],
-}
+#: The columns rules.add_checks_* derive, per table (one list, with the rules that make them).
+DERIVED_COLUMNS = rules.DERIVED_COLUMNS
 
 #: What each derived column (and the reconciliation's `tekst`) holds, as a finding names the
 #: expected value: "51700, expected 51600 (sum of the doelgroepen)". No apostrophes: a finding shows

@@ -185,3 +185,23 @@ def test_afwijkingen_html(findings):
         "met 12.212 kloppen Totaal is Voldaan plus Ontheven plus Nog plichtig en Totaal is Asiel plus Gezin &amp; Overig)</td>"
         in fragment
     )
+
+
+def test_daarvan_is_right_on_both_pages_for_a_fall_of_100_with_500_diplomas(tmp_path, brief):
+    """Mei: 97.696 ingeburgerd, 51.444 nog plichtig. Oktober made 98.196 (+500) and 51.344 (-100)."""
+    from kerncijfers.report.sentences import tekstcijfers
+
+    validated = tmp_path / "validated"
+    shutil.copytree(VALIDATED, validated)
+    status = validated / "2023-10-01" / "wi2013_status.csv"
+    text = status.read_text(encoding="utf-8").replace("ingeburgerd,103206", "ingeburgerd,98196").replace("nog_plichtig,43941", "nog_plichtig,51344")
+    status.write_text(text, encoding="utf-8")
+    ontwikkeling = changes_since_previous(validated, brief).table("wi2013_status").zinnen
+    assert ontwikkeling[0].endswith("is het aantal inburgeringsplichtigen onder de Wi2013 met 100 personen gedaald.")
+    assert ontwikkeling[1] == "In dezelfde periode hebben 500 personen een inburgeringsdiploma gehaald."
+    [zin] = tekstcijfers(validated, brief, only={"wi2013_verloop"})
+    assert zin.text == (
+        "Ten opzichte van de stand per 1 mei 2023 is het aantal inburgeringsplichtigen onder de Wi2013 met 100 personen gedaald. "
+        "In dezelfde periode hebben 500 personen een inburgeringsdiploma gehaald."
+    )
+    assert zin.figures == {"wi2013_daling_nog_plichtig": "100", "wi2013_diploma_sinds_mei": "500"}

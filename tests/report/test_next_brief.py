@@ -30,14 +30,45 @@ from kerncijfers.synthetic import MARKER, generate
 ROOT = Path(__file__).resolve().parents[2]
 
 
+#: The next brief's text: December 2023's, with one sentence dropped and one added, as an analyst edits it.
+DROPPED = "arbeidsinspectie_meldingen"
+ADDED = (
+    "<!-- zin: leningen_teniet_gegaan | Het aantal teniet gegane leningen -->\n"
+    'Op {{ leningen_teniet_gegaan_afgerond | datum }} {{ leningen_teniet_gegaan_afgerond | meervoud("is", "zijn") }} er '
+    '{{ leningen_teniet_gegaan_afgerond }} {{ leningen_teniet_gegaan_afgerond | meervoud("lening", "leningen") }} teniet gegaan.\n'
+)
+
+
+def next_text() -> str:
+    paragraphs = (ROOT / "data" / "briefs" / "2023-12" / "tekst.md").read_text(encoding="utf-8").split("\n\n")
+    kept = [p for p in paragraphs if not p.startswith(f"<!-- zin: {DROPPED} ")]
+    assert len(kept) == len(paragraphs) - 1
+    return "\n\n".join(kept).rstrip("\n") + "\n\n" + ADDED
+
+
 @pytest.fixture(scope="module")
 def next_brief(tmp_path_factory):
     base = tmp_path_factory.mktemp("next-brief")
     days = generate(base / "data", 3, seed=2024, step_days=150)
+    [entry] = load_briefs(base / "data" / "briefs.yml")
+    text = base / "data" / "briefs" / entry.slug / "tekst.md"
+    text.parent.mkdir(parents=True)
+    text.write_text(next_text(), encoding="utf-8")
     layout = Layout.make(data_dir=base / "data", out_dir=base / "reports")
     run_build(layout)
     [brief] = load_briefs(layout.briefs)
     return layout, days, brief, tekstcijfers(layout.validated, brief), {t.id: t for t in letter_tables(layout.validated, brief)}
+
+
+def test_the_edited_text_drops_one_sentence_and_adds_one_without_python(next_brief):
+    layout, days, brief, sentences, _ = next_brief
+    assert brief.tekst == str(layout.data_dir / "briefs" / brief.slug / "tekst.md")
+    ids = [s.id for s in sentences]
+    assert DROPPED not in ids and ids[-1] == "leningen_teniet_gegaan"
+    leningen = _validated(layout, days[-1], "wi2013_leningen").set_index("categorie")["aantal"]
+    figure = fmt.afgerond(int(leningen["teniet_gegaan"]))
+    assert sentences[-1].figures == {"leningen_teniet_gegaan_afgerond": figure}
+    assert sentences[-1].text == f"Op {fmt.datum(pd.Timestamp(days[-1]).date())} zijn er {figure} leningen teniet gegaan."
 
 
 def _validated(layout: Layout, peildatum: str, table: str) -> pd.DataFrame:
@@ -108,7 +139,7 @@ def _as_letter(folder: Path, sentences, tables) -> Path:
         for s in sentences:
             for key, value in s.figures.items():
                 if not key.startswith(TABLE_REF_PREFIX):
-                    w.writerow([key, "", value, s.peildatum, s.id])
+                    w.writerow([key, s.section.split(" ")[0], value, s.peildatum, s.id])
     return folder
 
 

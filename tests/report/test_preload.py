@@ -1,4 +1,7 @@
-"""The report kernel's head start: what it read of the published state is not read again from the staged copy."""
+"""The report kernel's head start: what it read of the published state is not read again from the staged copy.
+
+It reads the validated tables and computes no figure: figures are computed once, by the report (the catalogue).
+"""
 
 from __future__ import annotations
 
@@ -44,3 +47,23 @@ def test_preload_keeps_quiet_about_a_history_it_cannot_draw(tmp_path: Path, repo
     with pytest.raises(tables.MissingDelivery, match="Tabel 1 needs 2 validated deliveries of wi2021_kerncijfers"):
         tables.letter_tables(nothing, brief)  # what the report says about this history
     render.preload(str(nothing), str(repo_root / "data" / "briefs.yml"))  # the head start raises nothing
+
+
+def test_preload_computes_no_figure_and_reads_each_file_the_briefs_may_use_once(validated: Path, repo_root: Path, monkeypatch):
+    from kerncijfers.catalogue import evaluate
+    from kerncijfers.report import charts
+
+    computed: list[str] = []  # recorded, not raised: a head start that swallowed the error would hide it
+
+    for module, name in ((tables, "letter_tables"), (charts, "letter_charts"), (evaluate, "evaluate"), (sentences, "tekstcijfers")):
+        monkeypatch.setattr(module, name, lambda *args, name=name, **kwargs: computed.append(name))
+    parsed: list[Path] = []
+    parse = store._parse_validated
+    monkeypatch.setattr(store, "_READ_CACHE", {})
+    monkeypatch.setattr(store, "_parse_validated", lambda path, table: parsed.append(path) or parse(path, table))
+    render.preload(str(validated), str(repo_root / "data" / "briefs.yml"))
+    assert computed == []
+    # 2023-12 may use wi2021_kerncijfers, wi2013_* up to 1 October 2023, ELIP and overige cijfers up to 1 November 2023:
+    # every CSV in data/validated/ except those of later deliveries, each once.
+    expected = sorted(p for p in validated.glob("*/*.csv") if p.parent.name <= ("2023-11-01" if p.stem in ("elip", "overige_cijfers") else "2023-10-01"))
+    assert sorted(parsed) == expected and len(expected) > 10

@@ -212,3 +212,61 @@ def test_changing_one_delivered_cell_changes_exactly_the_figures_that_name_it(re
     assert [after[k].shown for k in sorted(changed)] == ["1.950", "bijna 2.000", "1.950", "€ 1.409"]
     site = (tmp_path / "reports" / "_site" / "2023-12" / "tabellen.html").read_text(encoding="utf-8")
     assert "data/raw/2023-10-01/wi2013_leningen.csv rij 6, kolom aantal" in site and ">1.950</button>" in site
+
+
+def _dutch(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half-up, in integers only (no code of the package)."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def test_computed_figures_agree_with_the_tests_own_integer_arithmetic(repo_root: Path, figures):
+    """Rounded counts, shares and averages worked out here from the raw cells, not with the package's rounding."""
+    checked = {}
+    for figure in figures:
+        v = {role: int(Decimal(_raw_cell(repo_root, c.file, c.row, c.column))) for role, c in figure.inputs}
+        if figure.operation == "honderdtallen":
+            expected = _dutch(_half_up(v["n"], 100) * 100)
+        elif figure.operation == "aandeel_honderdtallen":
+            pct = _half_up(100 * _half_up(v["teller"], 100), _half_up(v["noemer"], 100))
+            expected = f"{pct} procent" if figure.params.get("vorm") == "woord" else f"{pct}%"
+        elif figure.operation == "gemiddelde":
+            expected = f"€ {_dutch(_half_up(v['bedrag'], v['aantal']))}"
+        elif figure.operation == "aandeel" and figure.params.get("decimalen") == 1:
+            tenths = _half_up(1000 * v["teller"], v["noemer"])
+            expected = f"{tenths // 10},{tenths % 10}%"
+        elif figure.operation == "verschil":
+            expected = _dutch(abs(v["nu"] - v["toen"]) if figure.params.get("absoluut") else v["nu"] - v["toen"])
+        else:
+            continue
+        assert figure.shown == expected, (figure.place, figure.id, figure.inputs)
+        checked[figure.operation] = checked.get(figure.operation, 0) + 1
+    assert checked == {"honderdtallen": 16, "aandeel_honderdtallen": 5, "gemiddelde": 5, "aandeel": 5, "verschil": 2}
+    # Two the letter prints (Kamerstuk 32 824 nr. 408): Tabel 4's average toegekend and the PIP share of 1 October 2023.
+    shown = {(f.place, f.id): f.shown for f in figures}
+    assert shown["tabel_4", "tabel_4:Toegekende leningen / opgenomen bedrag:Gemiddeld"] == "€ 6.977"
+    assert shown["pip_aandeel", "pip_pct_oktober"] == "50%"
+
+
+def test_provenance_parses_no_delivered_file_again(brief, validated: Path, repo_root: Path, monkeypatch):
+    """Each key's row in the delivered file is recorded at validation (validatie.json, source_rows); raw files are only hashed."""
+    import json
+
+    from kerncijfers import delivery
+    from kerncijfers.report import sentences, tables
+
+    def parse(*args, **kwargs):
+        raise AssertionError("provenance parsed a delivered file again")
+
+    monkeypatch.setattr(delivery, "read_table", parse)
+    monkeypatch.setattr(provenance, "_RAW_CACHE", {})
+    raw = repo_root / "data" / "raw"
+    figures = [f for t in tables.letter_tables(validated, brief, raw) for f in t.provenance.values()]
+    figures += [f for s in sentences.tekstcijfers(validated, brief, raw) for f in s.provenance.values()]
+    assert len(figures) == 195 + 50
+    rows = json.loads((validated / "2023-10-01" / "validatie.json").read_text(encoding="utf-8"))["tables"]["wi2021_kerncijfers"]["source_rows"]
+    # The validated CSV is sorted by key; the delivery lists totaal in its fifth line (row 5).
+    assert rows == [5, 2, 3, 4, 6, 8, 7, 9]

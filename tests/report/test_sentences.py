@@ -10,10 +10,11 @@ import pytest
 
 from kerncijfers.published import approximate, number
 from kerncijfers.rounding import text_step
-from kerncijfers.report.sentences import NOT_IN_DELIVERIES, figure_values, getal, tekstcijfers
+from kerncijfers.report.sentences import figure_values, getal, tekstcijfers
+from kerncijfers.catalogue.text import TextError
 from kerncijfers.report.tables import letter_tables
 
-#: Printed in-text figures no delivery holds (see NOT_IN_DELIVERIES for why). May only change on purpose.
+#: Printed in-text figures no delivery holds (niet_geleverd.csv of the letter says why). May only change on purpose.
 NOT_REGENERABLE = {"wi2013_cohort_2022_opgelegd", "wi2013_cohort_2023_opgelegd"}
 
 #: In-text figures correcties.csv documents as printed wrongly: id -> the value used.
@@ -65,9 +66,10 @@ def test_text_corrections_are_the_documented_ones(published, printed):
     assert text_corrections(published, printed) == TEXT_CORRECTIONS
 
 
-def test_every_printed_figure_is_regenerated_except_the_listed_ones(values, printed):
+def test_every_printed_figure_is_regenerated_except_the_listed_ones(values, printed, published):
     assert set(printed) - set(values) == NOT_REGENERABLE
-    assert set(NOT_IN_DELIVERIES) == NOT_REGENERABLE
+    with open(published / "niet_geleverd.csv", encoding="utf-8", newline="") as f:
+        assert {row["id"] for row in csv.DictReader(f)} == NOT_REGENERABLE
     assert set(values) <= set(printed), "figure ids must be tekstcijfers ids"
 
 
@@ -170,11 +172,13 @@ def test_a_missing_delivery_is_said_not_invented(validated, brief, tmp_path):
     assert values["wi2021_inburgeraars"] == "51.600"
 
 
-def test_nothing_delivered_gives_no_figures(brief, tmp_path):
+def test_a_figure_whose_table_has_no_delivery_is_refused_naming_file_and_line(brief, tmp_path):
     (tmp_path / "validated").mkdir()
-    sentences = tekstcijfers(tmp_path / "validated", brief)
-    assert all("is niet geleverd" in s.text for s in sentences)
-    assert figure_values(tmp_path / "validated", brief) == {}
+    with pytest.raises(TextError) as refused:
+        tekstcijfers(tmp_path / "validated", brief)
+    # The first sentence of the text, on line 12 of data/briefs/2023-12/tekst.md, needs wi2021_kerncijfers.
+    assert str(refused.value).startswith("data/briefs/2023-12/tekst.md, line 12: figure 'wi2021_asielstatushouders' needs table wi2021_kerncijfers")
+    assert "2023-10-01" in str(refused.value)
 
 
 @pytest.mark.parametrize(("n", "expected"), [(1, "één"), (4, "vier"), (10, "tien"), (12, "12"), (1700, "1.700")])

@@ -24,7 +24,8 @@ from kerncijfers.brief import Brief
 from kerncijfers.diff import CellChange, Row, TableComparison, compare, number, read_csv_text, show_change, show_value
 from kerncijfers.published import Check, check_published, inconsistencies
 from kerncijfers.report.markup import html_table
-from kerncijfers.report.tables import OWN_PEILDATA, limit_for
+from kerncijfers.catalogue.sources import fits_inside_fall
+from kerncijfers.report.tables import OWN_PEILDATA, TABEL_4_RIJEN, limit_for
 from kerncijfers.rounding import to_hundreds
 from kerncijfers.schema import ELIP_COHORTEN, LENING_CATEGORIEEN, TABLES
 from kerncijfers.store import validated_peildata
@@ -48,13 +49,8 @@ WI2021_INDICATOR = {
 }
 WI2021_DOELGROEP = {"asielstatushouder": "asielstatushouders", "gezinsmigrant": "gezinsmigranten", "overig": "overige migranten"}
 
-LENINGEN = {
-    "toegekend": "toegekende leningen",
-    "kwijtgescholden": "kwijtgescholden leningen",
-    "teniet_gegaan": "teniet gegane leningen",
-    "terugbetalingsfase": "leningen in de terugbetalingsfase",
-    "volledig_terugbetaald": "volledig terugbetaalde leningen",
-}
+#: The loan categories in running text: Tabel 4's row labels (one list), without the amount, in lower case.
+LENINGEN = {c: label.split(" / ")[0].lower() for c, label in TABEL_4_RIJEN.items()}
 
 
 # --- Ontwikkeling sinds de vorige peildatum ----------------------------------------------------
@@ -200,8 +196,7 @@ def _wi2013_status(toen: dt.date, nu: dt.date, old: Values, new: Values, compari
         if diploma < 0:
             zinnen.append(f"Het aantal ingeburgerden is in dezelfde periode met {_personen(-diploma)} gedaald.")
         else:
-            # "Daarvan" only when the diploma holders fit inside the fall; otherwise they are a separate count.
-            daarvan = "Daarvan" if 0 < diploma <= daling else "In dezelfde periode"
+            daarvan = "Daarvan" if fits_inside_fall(diploma, -daling) else "In dezelfde periode"
             zinnen.append(f"{daarvan} {'heeft' if diploma == 1 else 'hebben'} {_personen(diploma)} een inburgeringsdiploma gehaald.")
     return zinnen
 

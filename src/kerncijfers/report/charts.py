@@ -23,7 +23,7 @@ from kerncijfers.brief import Brief
 from kerncijfers.provenance import Figure, Ledger, Recorder, cell_id, ref
 from kerncijfers.report.markup import raw_html
 from kerncijfers.report.tables import ELIP_PEILDATA_IN_TABEL_3, TABEL_2_GROEPEN, TABEL_2_STATUSSEN, TABEL_4_RIJEN, limit_for
-from kerncijfers.rounding import share_half_up, to_hundreds
+from kerncijfers.rounding import share_of_hundreds, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
 from kerncijfers.store import newest_first, table_history
 
@@ -199,7 +199,7 @@ def pip_aandeel(newest_first, last: int | None = None) -> pd.DataFrame:
                 "peildatum": peildatum,
                 "inburgeringsplichtigen": plichtig,
                 "pip_vastgesteld": pip,
-                "aandeel_pct": int(share_half_up(pip, plichtig)),
+                "aandeel_pct": int(share_of_hundreds(pip, plichtig)),
             }
         )
     if not rows:

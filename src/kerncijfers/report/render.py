@@ -19,8 +19,10 @@ import contextlib
 import datetime as dt
 import json
 import os
+import pickle
 import shutil
 import string
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -28,7 +30,7 @@ from typing import Callable
 from kerncijfers import fonts, formatting
 from kerncijfers.brief import Brief, load_briefs
 from kerncijfers.paths import Layout
-from kerncijfers.report.quarto import quarto_path, quarto_version, render_quarto
+from kerncijfers.report.quarto import RenderFailed, quarto_path, quarto_version, render_quarto
 
 #: Quarto's output folder (_quarto.yml's output-dir), the site readers get.
 SITE_FOLDER = "_site"
@@ -62,22 +64,21 @@ def warm_code(validated_dir: Path, briefs: Path) -> str:
 
 
 def preload(validated_dir: str, briefs: str) -> None:
-    """Compute every brief's tables, charts and sentences from what is published, and forget the results.
+    """Read every validated table the briefs may use into the cache (kerncijfers.store); compute no figure.
 
-    Run in the report kernel while the build validates: the files it reads stay cached
-    (kerncijfers.store), and the report then reads only the deliveries that are new.
-    Anything that fails here (a brief that needs a delivery not yet validated) fails again,
-    and is reported, when the report runs.
+    Run in the report kernel while the build validates: the report then reads only the
+    deliveries that are new. Figures are computed once, by the report itself (the catalogue,
+    kerncijfers.catalogue, per brief): a head start that computed them too would only be thrown away.
     """
-    from kerncijfers.report import charts, sentences, tables
+    from kerncijfers.brief import limit_for
+    from kerncijfers.schema import TABLES
+    from kerncijfers.store import read_validated, table_peildata
 
-    try:
-        for brief in load_briefs(Path(briefs)):
-            tables.letter_tables(Path(validated_dir), brief)
-            charts.letter_charts(Path(validated_dir), brief)
-            sentences.tekstcijfers(Path(validated_dir), brief)
-    except Exception:  # noqa: BLE001 - a head start only; the report itself says what is wrong
-        return
+    validated = Path(validated_dir)
+    wanted = {(p, table) for brief in load_briefs(Path(briefs)) for table in TABLES
+              for p in table_peildata(validated, table, limit_for(brief, table))}
+    for p, table in sorted(wanted):
+        read_validated(validated, p, table)
 
 
 QUARTO_MISSING = "Quarto not found: built the static HTML preview with nbconvert (no Word file; see README, Quarto)"
@@ -197,15 +198,23 @@ def render_brief(
     ids = {"brief": brief.slug, "peildatum": brief.peildatum.isoformat()}
     parameters = ids | {k: _relative(v, root) for k, v in folders.items()}
     shown = ids | {k: display_path(v, root, data_dir.parent) for k, v in folders.items()}
-    # The exports are computed here while the kernel runs the notebook: two processes, two cores.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        exports = pool.submit(write_exports, validated_dir, brief, folder / "exports", data_dir / "raw")
-        if run is None:
-            with kernel_session(root) as own_run:
-                _execute(own_run, root, folder, parameters, shown)
-        else:
-            _execute(run, root, folder, parameters, shown)
-        exports.result()
+    # The brief's text is checked before anything runs: a mistake in it refuses the build (exit 1), naming file and line.
+    catalogue = checked_text(validated_dir, brief)
+    # Every figure is computed once, here: the notebook shows these objects, the exports write them.
+    computed = brief_figures("", validated_dir, brief, data_dir / "raw", catalogue)
+    with tempfile.TemporaryDirectory(prefix="kerncijfers-figures-") as tmp:
+        handed = Path(tmp) / "figures.pickle"
+        handed.write_bytes(pickle.dumps(computed, protocol=pickle.HIGHEST_PROTOCOL))
+        parameters, shown = parameters | {"figures": str(handed)}, shown | {"figures": FIGURES_SHOWN}
+        # The exports are written here while the kernel runs the notebook: two processes, two cores.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            exports = pool.submit(write_exports, validated_dir, brief, folder / "exports", data_dir / "raw", computed=computed)
+            if run is None:
+                with kernel_session(root) as own_run:
+                    _execute(own_run, root, folder, parameters, shown)
+            else:
+                _execute(run, root, folder, parameters, shown)
+            exports.result()
     write_pages(root, brief, folder)
     return folder
 
@@ -280,24 +289,57 @@ def write_pages(root: Path, brief: Brief, folder: Path) -> list[Path]:
     return written
 
 
-def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Path | None = None) -> list[Path]:
-    """Tables and charts as files: the same objects the notebook shows, written once more.
+def checked_text(validated_dir: Path, brief: Brief):
+    """The brief's catalogue, once its text has rendered without a mistake; else RenderFailed naming file and line."""
+    from kerncijfers.catalogue.evaluate import evaluate, render_text
+    from kerncijfers.catalogue.text import TextError
+
+    catalogue = evaluate(Path(validated_dir), brief)
+    try:
+        render_text(catalogue)
+    except TextError as exc:
+        raise RenderFailed(f"Text of brief {brief.slug} refused: {exc}") from None
+    return catalogue
+
+
+#: What the executed notebook's parameters cell says the build passed as `figures` (a temporary file).
+FIGURES_SHOWN = "computed once by the build (report.render.brief_figures)"
+
+
+def brief_figures(handed: str, validated_dir: Path, brief: Brief, raw_dir: Path | None = None, catalogue=None) -> tuple[list, list, list]:
+    """The brief's tables, charts and sentences (with provenance when `raw_dir` is given).
+
+    `handed` is the file a build passes the notebook (`figures`): the objects the build computed once,
+    which its exports write too. Without it (the notebook run on its own) they are computed here.
+    """
+    if handed and Path(handed).is_file():
+        return pickle.loads(Path(handed).read_bytes())
+    from kerncijfers.catalogue.evaluate import evaluate
+    from kerncijfers.report.charts import letter_charts
+    from kerncijfers.report.sentences import tekstcijfers
+    from kerncijfers.report.tables import letter_tables
+
+    validated = Path(validated_dir)
+    catalogue = catalogue or evaluate(validated, brief)
+    return letter_tables(validated, brief, raw_dir), letter_charts(validated, brief, raw_dir), tekstcijfers(validated, brief, raw_dir, catalogue)
+
+
+def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Path | None = None, computed=None) -> list[Path]:
+    """Tables and charts as files: the objects the notebook shows (`computed`, from brief_figures; computed here without).
 
     With `raw_dir`, also provenance.csv: every figure of the tables, charts and sentences, traced to the delivered cells.
     """
-    from kerncijfers.report.charts import letter_charts, write_chart_exports
-    from kerncijfers.report.tables import letter_tables, write_table_exports
+    from kerncijfers.report.charts import write_chart_exports
+    from kerncijfers.report.tables import write_table_exports
 
-    validated = Path(validated_dir)
     if out_dir.exists():
         shutil.rmtree(out_dir)
-    tables, charts = letter_tables(validated, brief, raw_dir), letter_charts(validated, brief, raw_dir)
+    tables, charts, sentences = computed or brief_figures("", validated_dir, brief, raw_dir)
     paths = write_table_exports(tables, out_dir) + write_chart_exports(charts, out_dir)
     if raw_dir is not None:
         from kerncijfers.provenance import write_export
-        from kerncijfers.report.sentences import tekstcijfers
 
-        paths.append(write_export(out_dir, [*tables, *charts, *tekstcijfers(validated, brief, raw_dir)]))
+        paths.append(write_export(out_dir, [*tables, *charts, *sentences]))
     return paths
 
 

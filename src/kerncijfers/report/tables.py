@@ -21,16 +21,13 @@ from pathlib import Path
 import pandas as pd
 
 from kerncijfers import formatting as fmt
-from kerncijfers.brief import Brief
+from kerncijfers.brief import OWN_PEILDATA, Brief, limit_for  # noqa: F401 - both also imported from here by the pages
 from kerncijfers.report.markup import html_table, spans
 from kerncijfers.provenance import Figure, Ledger, Recorder, cell_id, figure_html, ref
-from kerncijfers.rounding import average_half_up, share_half_up, to_hundreds
+from kerncijfers.rounding import average_half_up, share_of_hundreds, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
 from kerncijfers.store import rows_where, table_history
 
-#: Tables DUO delivers on their own peildata: a brief takes them up to its cut-off.
-#: Every other table is taken up to the brief's peildatum.
-OWN_PEILDATA = ("elip", "overige_cijfers")
 
 #: Tabel 3 shows this many ELIP peildata, the most recent last.
 ELIP_PEILDATA_IN_TABEL_3 = 4
@@ -77,11 +74,6 @@ class LetterTable:
 
 
 # --- which delivery a brief uses ---------------------------------------------------------
-
-
-def limit_for(brief: Brief, table: str) -> dt.date:
-    """The last peildatum `brief` may take `table` from."""
-    return brief.cutoff if table in OWN_PEILDATA else brief.peildatum
 
 
 def deliveries(
@@ -134,7 +126,7 @@ def tabel_1(validated_dir: Path, brief: Brief, ledger: Ledger | None = None) -> 
         # Wi2021 figures are published in hundreds (footnote 5); the share is of the rounded counts.
         plichtig = to_hundreds(lookup(frame, "wi2021_kerncijfers", "aantal", indicator="inburgeringsplichtigen", doelgroep="totaal"))
         pip = to_hundreds(lookup(frame, "wi2021_kerncijfers", "aantal", indicator="pip_vastgesteld", doelgroep="totaal"))
-        pct = share_half_up(pip, plichtig)
+        pct = share_of_hundreds(pip, plichtig)
         header.append(f"Peildatum {fmt.datum(peildatum)}")
         plicht_row.append(fmt.aantal(plichtig))
         pip_row.append(f"{fmt.aantal(pip)} ({fmt.procent(pct)})")
