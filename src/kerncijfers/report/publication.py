@@ -20,7 +20,10 @@ CONFIG = Path(__file__).with_name("publicatie.yml")
 class Publication:
     uitgever: str
     uitgever_en: str
-    uitgever_uri: str
+    uitgever_homepage: str
+    vervaardiger: str
+    vervaardiger_en: str
+    vervaardiger_homepage: str
     contact_naam: str
     contact_email: str
     contact_url: str
@@ -38,7 +41,10 @@ def publication(path: Path = CONFIG) -> Publication:
         return Publication(
             uitgever=data["uitgever"]["naam"],
             uitgever_en=data["uitgever"]["naam_en"],
-            uitgever_uri=data["uitgever"]["uri"],
+            uitgever_homepage=data["uitgever"]["homepage"],
+            vervaardiger=data["vervaardiger"]["naam"],
+            vervaardiger_en=data["vervaardiger"]["naam_en"],
+            vervaardiger_homepage=data["vervaardiger"]["homepage"],
             contact_naam=data["contact"]["naam"],
             contact_email=data["contact"]["email"],
             contact_url=data["contact"]["url"],

@@ -164,6 +164,10 @@ def render_all(
     changed = [b.slug for b in briefs if b.slug not in kept]
     previous_site = published / SITE_FOLDER if site_as_before and published is not None else None
     message = build(layout.root, out_dir, quarto=quarto, say=say, epoch=epoch, only=changed, previous_site=previous_site)
+    # The site as a DCAT-AP-NL catalogue of every brief's open data (report.dcat), whichever renderer built it.
+    from kerncijfers.report.dcat import write_catalogue
+
+    write_catalogue(briefs, out_dir, out_dir / SITE_FOLDER)
     notes.append(f"{message} ({time.perf_counter() - t:.1f} s)")
 
 
@@ -280,12 +284,23 @@ def write_pages(root: Path, brief: Brief, folder: Path) -> list[Path]:
     return written
 
 
+def write_open_data(tables: list, brief: Brief, validated_dir: Path, out_dir: Path) -> list[Path]:
+    """The brief's open-data package (report.opendata) in `out_dir`, which holds nothing else."""
+    from kerncijfers.report.opendata import write_package
+
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    return write_package(tables, brief, validated_dir, out_dir)
+
+
 def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Path | None = None) -> list[Path]:
     """Tables and charts as files: the same objects the notebook shows, written once more.
 
+    Beside `out_dir`, in `data/`, the open-data package of the tables (report.opendata).
     With `raw_dir`, also provenance.csv: every figure of the tables, charts and sentences, traced to the delivered cells.
     """
     from kerncijfers.report.charts import letter_charts, write_chart_exports
+    from kerncijfers.report.opendata import DATA_FOLDER
     from kerncijfers.report.tables import letter_tables, write_table_exports
 
     validated = Path(validated_dir)
@@ -293,6 +308,7 @@ def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Pat
         shutil.rmtree(out_dir)
     tables, charts = letter_tables(validated, brief, raw_dir), letter_charts(validated, brief, raw_dir)
     paths = write_table_exports(tables, out_dir) + write_chart_exports(charts, out_dir)
+    paths += write_open_data(tables, brief, validated, out_dir.parent / DATA_FOLDER)
     if raw_dir is not None:
         from kerncijfers.provenance import write_export
         from kerncijfers.report.sentences import tekstcijfers

@@ -134,6 +134,14 @@ def downloads(tables: list, charts: list, folder: str = "exports") -> Display:
         title, links = "Herkomst van elk cijfer: geleverd bestand, rij, kolom, berekening en regels", [(f"{folder}/{EXPORT}", "CSV")]
         lines_html.append(_download_item(title, links))
         lines_md.append(f"- {title}: [CSV]({folder}/{EXPORT})")
+    from kerncijfers.report.opendata import DATA_FOLDER, DESCRIPTOR  # written beside the exports (render.write_exports)
+
+    title = "Open data: de tabellen als CSV, één rij per waarneming, met een beschrijving van elke kolom"
+    links = [(f"{DATA_FOLDER}/{DESCRIPTOR}", "beschrijving (datapackage.json)")] + [
+        (f"{DATA_FOLDER}/{t.id}.csv", t.title.split(":")[0]) for t in tables
+    ]
+    lines_html.append(_download_item(title, links))
+    lines_md.append(f"- {title}: " + ", ".join(f"[{label}]({href})" for href, label in links))
     return Display('<ul class="downloads">' + "".join(lines_html) + "</ul>", "\n".join(lines_md) + "\n")
 
 
@@ -498,9 +506,10 @@ def build_site(root: Path, out_dir: Path) -> Path:
     shutil.copyfile(stylesheet, site / STYLESHEET)
     fonts.copy_to(site / fonts.SITE_FOLDER)  # the stylesheet's @font-face rules point there
     for section in sections:
-        exports = section.index.source.parent / "exports"
-        if exports.is_dir():
-            shutil.copytree(exports, site / section.index.source.parent.name / "exports")
+        for folder in ("exports", "data"):  # the exports and the open-data package (report.opendata)
+            files = section.index.source.parent / folder
+            if files.is_dir():
+                shutil.copytree(files, site / section.index.source.parent.name / folder)
     return site
 
 
