@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from kerncijfers import fonts, formatting
+from kerncijfers import fonts, formatting, webfont
 from kerncijfers.brief import Brief, load_briefs
 from kerncijfers.paths import Layout
 from kerncijfers.report.quarto import quarto_path, quarto_version, render_quarto
@@ -224,6 +224,7 @@ def build(root: Path, out_dir: Path, *, quarto: bool | None = None, say: Callabl
     the brief folders in `only` into a copy of it. The preview always builds every page: it
     takes seconds.
     """
+    from kerncijfers.report.iconfont import slim_icons
     from kerncijfers.report.site import build_site
 
     found = quarto_path(quarto)
@@ -236,9 +237,11 @@ def build(root: Path, out_dir: Path, *, quarto: bool | None = None, say: Callabl
         shutil.copytree(previous_site, out_dir / SITE_FOLDER)  # copies: Quarto rewrites files in place
         for target in ["index.qmd", *only]:
             render_quarto(found, out_dir, say=say, epoch=epoch, target=target)
+        slim_icons(out_dir / SITE_FOLDER)  # Quarto's icon font, cut to the icons the pages use
         kept = "" if only else "; every brief as published"
         return f"Rendered the home page and {len(only)} of the briefs with Quarto {version}{kept}"
     render_quarto(found, out_dir, say=say, epoch=epoch)
+    slim_icons(out_dir / SITE_FOLDER)
     return f"Rendered the site with Quarto {version} (HTML, and a Word cijferbijlage per brief)"
 
 
@@ -251,8 +254,8 @@ def assemble_project(root: Path, out_dir: Path, briefs: list[Brief]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         shutil.copyfile(Path(root) / name, out_dir / Path(name).name)
-    # The site's font (kerncijfers.fonts), a Quarto resource (_quarto.yml); a copy of the installed package's files.
-    fonts.copy_to(out_dir / fonts.SITE_FOLDER)
+    # The site's font (kerncijfers.webfont: a subset of kerncijfers.fonts), a Quarto resource (_quarto.yml).
+    webfont.write_site_fonts(out_dir / fonts.SITE_FOLDER)
     # What Quarto would add to a project in a git checkout, and the font copies; the same every build.
     _write_text(out_dir / ".gitignore", f"/.quarto/\n/{fonts.SITE_FOLDER}/\n")
     listing = "\n".join(

@@ -28,7 +28,7 @@ import nbformat
 import pandas as pd
 import yaml
 
-from kerncijfers import fonts, formatting
+from kerncijfers import fonts, formatting, webfont
 from kerncijfers.brief import Brief
 from kerncijfers.report import markup
 from kerncijfers.report.markup import raw_html, unwrap_raw_html
@@ -504,7 +504,7 @@ def build_site(root: Path, out_dir: Path) -> Path:
         target.write_text(html_text, encoding="utf-8", newline="\n")
     stylesheet = out_dir / STYLESHEET if (out_dir / STYLESHEET).exists() else Path(root) / "site" / STYLESHEET
     shutil.copyfile(stylesheet, site / STYLESHEET)
-    fonts.copy_to(site / fonts.SITE_FOLDER)  # the stylesheet's @font-face rules point there
+    webfont.write_site_fonts(site / fonts.SITE_FOLDER)  # the stylesheet's @font-face rules point there
     for section in sections:
         for folder in ("exports", "data"):  # the exports and the open-data package (report.opendata)
             files = section.index.source.parent / folder
