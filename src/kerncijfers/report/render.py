@@ -28,6 +28,7 @@ from typing import Callable
 from kerncijfers import fonts, formatting, webfont
 from kerncijfers.brief import Brief, load_briefs
 from kerncijfers.paths import Layout
+from kerncijfers.report import statement
 from kerncijfers.report.quarto import quarto_path, quarto_version, render_quarto
 
 #: Quarto's output folder (_quarto.yml's output-dir), the site readers get.
@@ -224,24 +225,27 @@ def build(root: Path, out_dir: Path, *, quarto: bool | None = None, say: Callabl
     the brief folders in `only` into a copy of it. The preview always builds every page: it
     takes seconds.
     """
-    from kerncijfers.report.iconfont import slim_icons
+    from kerncijfers.report.postrender import after_quarto
     from kerncijfers.report.site import build_site
 
     found = quarto_path(quarto)
     if found is None:
         build_site(root, out_dir)
+        statement.fill_machine_check(root, out_dir / SITE_FOLDER, "preview")
         return QUARTO_MISSING if shutil.which("quarto") is None else QUARTO_SKIPPED
     version = quarto_version(found)
     say = say or (lambda msg: None)
     if previous_site is not None and previous_site.is_dir() and only is not None:
         shutil.copytree(previous_site, out_dir / SITE_FOLDER)  # copies: Quarto rewrites files in place
-        for target in ["index.qmd", *only]:
+        for target in ["index.qmd", statement.PAGE, *only]:
             render_quarto(found, out_dir, say=say, epoch=epoch, target=target)
-        slim_icons(out_dir / SITE_FOLDER)  # Quarto's icon font, cut to the icons the pages use
+        after_quarto(out_dir / SITE_FOLDER)  # Quarto's icon font cut to the icons used; the sidebar named
+        statement.fill_machine_check(root, out_dir / SITE_FOLDER, "quarto")
         kept = "" if only else "; every brief as published"
         return f"Rendered the home page and {len(only)} of the briefs with Quarto {version}{kept}"
     render_quarto(found, out_dir, say=say, epoch=epoch)
-    slim_icons(out_dir / SITE_FOLDER)
+    after_quarto(out_dir / SITE_FOLDER)
+    statement.fill_machine_check(root, out_dir / SITE_FOLDER, "quarto")
     return f"Rendered the site with Quarto {version} (HTML, and a Word cijferbijlage per brief)"
 
 
@@ -269,6 +273,7 @@ def assemble_project(root: Path, out_dir: Path, briefs: list[Brief]) -> None:
 
         listing = fictief_banner(next(b for b in briefs if b.fictief)).html + "\n\n" + listing
     _write_text(out_dir / "index.qmd", template.substitute(brieven=listing))
+    statement.write_page(root, out_dir)  # the toegankelijkheidsverklaring; its machine check is filled in after rendering
 
 
 def write_pages(root: Path, brief: Brief, folder: Path) -> list[Path]:
