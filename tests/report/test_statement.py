@@ -40,7 +40,8 @@ def test_the_statement_names_publisher_status_research_checklist_and_contact(ren
     assert "Ministerie van Sociale Zaken en Werkgelegenheid" in text
     assert "Status C: eerste maatregelen genomen." in text  # no full expert evaluation: A or B would not be honest
     assert "geen volledig onderzoek" in text
-    assert "<td>2.1.1 Toetsenbord</td>" in text and "nog niet gecontroleerd" in text
+    assert "<strong>2.1.1 Toetsenbord</strong>: Is alles met alleen het toetsenbord" in text
+    assert "Uitslag: nog niet gecontroleerd; door: –; wanneer: –." in text
     assert 'href="mailto:kerncijfers-inburgering@minszw.nl"' in text
 
 

@@ -87,12 +87,15 @@ def write_page(root: Path, out_dir: Path) -> Path:
     checklist = load_checklist(root)
     code = status(checklist)
 
-    def cell(text) -> str:
-        return str(text if text not in (None, "") else "–").replace("|", "\\|").replace("\n", " ")
+    def value(text) -> str:
+        return str(text if text not in (None, "") else "–").replace("\n", " ")
 
-    rows = ["| Succescriterium | Wat een mens controleert | Uitslag | Door | Wanneer |", "|---|---|---|---|---|"]
-    for item in checklist.get("handmatig", []):
-        rows.append("| " + " | ".join(cell(item.get(k)) for k in ("criterium", "wat", "uitslag", "door", "wanneer")) + " |")
+    # A list, not a table: it reads on a phone without scrolling sideways.
+    rows = [
+        f"- **{value(item.get('criterium'))}**: {value(item.get('wat'))} Uitslag: {value(item.get('uitslag'))}; "
+        f"door: {value(item.get('door'))}; wanneer: {value(item.get('wanneer'))}."
+        for item in checklist.get("handmatig", [])
+    ]
     exceptions = "\n".join(f"- {e}" for e in checklist.get("uitzonderingen", [])) or "Geen bekende uitzonderingen."
     onderzoek = checklist.get("onderzoek")
     values = {
