@@ -109,7 +109,6 @@ def write_page(root: Path, out_dir: Path) -> Path:
         "machinale_toets": PLACEHOLDER,  # an HTML block: pandoc and the preview pass it through as it is
         "contact_naam": settings.contact_naam,
         "contact_email": settings.contact_email,
-        "contact_url": settings.contact_url,
     }
     template = string.Template((Path(root) / "site" / PAGE).read_text(encoding="utf-8"))
     target = Path(out_dir) / PAGE
