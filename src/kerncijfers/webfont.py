@@ -17,6 +17,7 @@ from the source font), so the site stays reproducible.
 
 from __future__ import annotations
 
+import functools
 import io
 import shutil
 from pathlib import Path
@@ -49,8 +50,9 @@ CHARACTERS = (
 )
 
 
+@functools.cache  # a second site in the same process (the tests render both) takes the bytes made before
 def subset(source: Path) -> bytes:
-    """The face at `source`, cut to `CHARACTERS`, renamed to `FAMILY`, as WOFF2 bytes."""
+    """The face at `source`, cut to `CHARACTERS`, renamed to `FAMILY`, as WOFF2 bytes (about 1 s per face)."""
     from fontTools import subset as ft_subset
     from fontTools.ttLib import TTFont
 
