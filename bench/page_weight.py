@@ -94,7 +94,7 @@ def first_page_files(site: Path, pages: list[str]) -> tuple[dict, dict]:
             cdp.send("CSS.enable")
             cdp.send("CSS.startRuleUsageTracking")
             page.goto(base + name, wait_until="load")
-            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(500)  # Quarto's scripts set classes after load; the rules they bring in count
             for rule in cdp.send("CSS.stopRuleUsageTracking")["ruleUsage"]:
                 url = sheets.get(rule["styleSheetId"], "").split("?")[0].removeprefix(base)
                 if url.endswith(".css") and rule["used"]:
