@@ -268,12 +268,14 @@ def assemble_project(root: Path, out_dir: Path, briefs: list[Brief]) -> None:
         for b in sorted(briefs, key=lambda b: b.datum, reverse=True)
     )
     template = string.Template((source / "index.qmd").read_text(encoding="utf-8"))
+    banner = ""
     if any(b.fictief for b in briefs):
         from kerncijfers.report.site import fictief_banner
 
-        listing = fictief_banner(next(b for b in briefs if b.fictief)).html + "\n\n" + listing
+        banner = fictief_banner(next(b for b in briefs if b.fictief)).html
+        listing = banner + "\n\n" + listing
     _write_text(out_dir / "index.qmd", template.substitute(brieven=listing))
-    statement.write_page(root, out_dir)  # the toegankelijkheidsverklaring; its machine check is filled in after rendering
+    statement.write_page(root, out_dir, banner)  # the toegankelijkheidsverklaring; its machine check is filled in after rendering
 
 
 def write_pages(root: Path, brief: Brief, folder: Path) -> list[Path]:

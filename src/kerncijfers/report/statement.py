@@ -81,8 +81,11 @@ def status(checklist: dict) -> str:
     return "C"
 
 
-def write_page(root: Path, out_dir: Path) -> Path:
-    """Write `toegankelijkheid.qmd` into the Quarto project `out_dir` from `site/toegankelijkheid.qmd` and the checklist."""
+def write_page(root: Path, out_dir: Path, banner: str = "") -> Path:
+    """Write `toegankelijkheid.qmd` into the Quarto project `out_dir` from `site/toegankelijkheid.qmd` and the checklist.
+
+    `banner`: HTML above the text, as on every page of a site built from fictitious data.
+    """
     settings = publication()
     checklist = load_checklist(root)
     code = status(checklist)
@@ -111,8 +114,12 @@ def write_page(root: Path, out_dir: Path) -> Path:
         "contact_email": settings.contact_email,
     }
     template = string.Template((Path(root) / "site" / PAGE).read_text(encoding="utf-8"))
+    text = template.substitute(values)
+    if banner:
+        front, sep, body = text.partition("\n---\n")
+        text = f"{front}{sep}\n{banner}\n{body}"
     target = Path(out_dir) / PAGE
-    target.write_text(template.substitute(values), encoding="utf-8", newline="\n")
+    target.write_text(text, encoding="utf-8", newline="\n")
     return target
 
 
