@@ -135,6 +135,8 @@ def _project_copy(repo_root: Path, tmp_path: Path) -> Layout:
     ("src/kerncijfers/report/charts.py", {"report"}),
     ("site/brief/tekst.qmd", {"report"}),
     ("_quarto.yml", {"report"}),
+    ("src/kerncijfers/report/publicatie.yml", {"report"}),  # publisher, licence, base URL of the open data
+    ("site/toegankelijkheid-resultaten.json", {"report"}),  # the machine check the statement shows
     ("notebooks/brief.ipynb", {"report"}),
     ("src/kerncijfers/rules.py", "all"),
     ("notebooks/validate_delivery.ipynb", "all"),

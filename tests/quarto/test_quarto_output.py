@@ -323,3 +323,50 @@ def test_tables_and_figures_are_numbered_and_referred_to_as_quarto_does(quarto_r
         assert ours.links == quartos.links, name
         numbered += len(quartos.captions)
     assert numbered >= 8  # Tabel 1-4 and the four charts at least
+
+
+# --- readers: the statement, the open data, the icon font ----------------------------------------
+
+
+def test_every_quarto_page_links_to_the_statement_marked_current_only_on_itself(quarto_reports: Path):
+    from kerncijfers.report.statement import HTML_PAGE
+
+    site = quarto_reports / "_site"
+    for page in html_pages(site):
+        footer = page.read_text(encoding="utf-8").split('<footer class="footer">')[1]
+        href = ("./" if page.parent == site else "../") + HTML_PAGE
+        link = re.search(rf'<a class="nav-link[^"]*" href="{re.escape(href)}"[^>]*>', footer)
+        assert link, f"{page.relative_to(site)} has no footer link to the statement"
+        assert ('aria-current="page"' in link[0]) == (page.name == HTML_PAGE and page.parent == site), page.relative_to(site)
+
+
+def test_the_quarto_statement_claims_only_results_for_pages_as_tested(quarto_reports: Path):
+    from kerncijfers.report.statement import HTML_PAGE, content_hash
+
+    site = quarto_reports / "_site"
+    text = (site / HTML_PAGE).read_text(encoding="utf-8")
+    claimed = re.findall(r'<tr data-inhoud="(sha256:[0-9a-f]{64})"><th scope="row">([^<]+)</th>', text)
+    for recorded, page in claimed:
+        assert recorded == content_hash(site / page), f"the statement claims a result for {page} as it was before"
+
+
+def test_the_icon_font_holds_only_the_icons_the_pages_use(quarto_reports: Path):
+    from fontTools.ttLib import TTFont
+
+    folder = quarto_reports / "_site" / "site_libs" / "bootstrap"
+    css = (folder / "bootstrap-icons.css").read_text(encoding="utf-8")
+    named = sorted(re.findall(r"\.(bi-[a-z0-9-]+)::before", css))
+    assert named == ["bi-arrow-left-short", "bi-arrow-right-short", "bi-caret-down-fill", "bi-chevron-right",
+                     "bi-layout-text-sidebar-reverse"]
+    cmap = TTFont(folder / "bootstrap-icons.woff").getBestCmap()
+    assert sorted(cmap) == sorted(int(c, 16) for c in re.findall(r'content: "\\([0-9a-f]+)"', css))
+    assert (folder / "bootstrap-icons.woff").stat().st_size < 5_000  # was 176 KB
+
+
+def test_the_site_publishes_open_data_and_its_catalogue(quarto_reports: Path, brief):
+    site = quarto_reports / "_site"
+    assert sorted(p.name for p in (site / brief.slug / "data").iterdir()) == [
+        "datapackage.json", "tabel_1.csv", "tabel_2.csv", "tabel_3.csv", "tabel_4.csv"]
+    assert (site / "catalogus.ttl").is_file() and (site / "catalogus.jsonld").is_file()
+    assert (site / "fonts" / "LICENSE-OFL.txt").is_file()
+    assert not list((site / "fonts").glob("*.ttf"))  # the pages take the WOFF2 subset only

@@ -92,10 +92,35 @@ def test_register_gives_vl_convert_exactly_the_two_faces():
 
 
 def test_the_site_carries_the_fonts_its_stylesheet_names(rendered: Path):
+    """The pages' font is the WOFF2 subset of the charts' font (kerncijfers.webfont), with its licence beside it."""
+    from kerncijfers import webfont
+
     site = rendered / "_site"
     css = (site / "site.css").read_text(encoding="utf-8")
     urls = re.findall(r'url\("([^"]+)"\)', css)
-    assert sorted(urls) == sorted(f"{fonts.SITE_FOLDER}/{name}" for name in fonts.FILES)
-    for url in urls:
-        assert (site / url).read_bytes() == (fonts.package_folder() / Path(url).name).read_bytes()
-    assert f'font-family: "{fonts.FAMILY}"' in css
+    assert sorted(urls) == sorted(f"{fonts.SITE_FOLDER}/{target}" for _, target, _ in webfont.FACES)
+    sources = {p.name: p for p in fonts.font_files()}
+    for source, target, _ in webfont.FACES:
+        assert (site / fonts.SITE_FOLDER / target).read_bytes() == webfont.subset(sources[source])
+    assert f'font-family: "{webfont.FAMILY}"' in css and "Source Sans Pro" not in css.split("*/", 2)[-1]
+    licence = (site / fonts.SITE_FOLDER / webfont.LICENSE_FILE).read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence and "Reserved Font Name 'Source'" in licence
+
+
+def test_the_web_font_is_the_character_set_under_its_own_name():
+    """The OFL's Reserved Font Name may not name a modified font; the subset holds exactly CHARACTERS."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from kerncijfers import webfont
+
+    for source in fonts.font_files():
+        data = webfont.subset(source)
+        font = TTFont(io.BytesIO(data))
+        names = {r.nameID: r.toUnicode() for r in font["name"].names if r.platformID == 3}
+        assert names[1] == "Kerncijfers Sans" and names[6].startswith("KerncijfersSans-")
+        assert not any("Source" in names[i] for i in (1, 4, 6, 16) if i in names)
+        assert names[13].startswith("This Font Software is licensed under the SIL Open Font License")
+        assert {chr(c) for c in font.getBestCmap()} == set(webfont.CHARACTERS)
+        assert font.flavor == "woff2" and len(data) < 16_000

@@ -53,7 +53,7 @@ def code_hash(layout: Layout, *, report: bool) -> str:
     src = layout.root / "src" / "kerncijfers"
     files = [
         p for p in src.rglob("*")
-        if p.is_file() and p.suffix in (".py", ".css", ".html", ".js", ".json", ".j2", ".tpl")
+        if p.is_file() and p.suffix in (".py", ".css", ".html", ".js", ".json", ".j2", ".tpl", ".yml")
         and (report or "report" not in p.relative_to(src).parts)
     ]
     lock = layout.root / "requirements.lock"

@@ -67,7 +67,9 @@ def html_table(
 
     groups = header_rows[:-1]
     head_rows = [[f'<th scope="colgroup" colspan="{n}">{e(label)}</th>' for label, n in spans(row[1:])] for row in groups]
-    head_rows.append([f'<th scope="col"{attrs(i) if i in numeric else ""}>{e(label)}</th>' for i, label in enumerate(columns) if i or not groups])
+    # An empty corner is no header (axe: empty-table-header): a plain cell, as the group rows' corner.
+    head_rows.append([f'<th scope="col"{attrs(i) if i in numeric else ""}>{e(label)}</th>' if label or i else "<td></td>"
+                      for i, label in enumerate(columns) if i or not groups])
     if groups:
         rowspan = f' rowspan="{len(header_rows)}"'
         head_rows[0].insert(0, f'<th scope="col"{rowspan}>{e(columns[0])}</th>' if columns[0] else f"<td{rowspan}></td>")

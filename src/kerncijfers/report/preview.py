@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from kerncijfers import fonts
+from kerncijfers import fonts, webfont
 from kerncijfers.report.markup import unwrap_raw_html
 
 SITE_TITLE = "Kerncijfers inburgering"
@@ -128,6 +128,20 @@ def project_pages(project: Path) -> tuple[Page, list[Section]]:
     return home, sections
 
 
+def root_pages(project: Path) -> list[Page]:
+    """The site's other pages at its root (the toegankelijkheidsverklaring), as Quarto renders them."""
+    pages = [read_page(p, project) for p in sorted(project.glob("*.qmd")) if p.name != "index.qmd"]
+    return [p for p in pages if _is_web_page(p)]
+
+
+def page_footer(quarto_yml: Path) -> dict:
+    """Quarto's `website.page-footer` (text left, links right), for the preview's footer: one setting for both."""
+    settings = yaml.safe_load(quarto_yml.read_text(encoding="utf-8")) if quarto_yml.is_file() else {}
+    footer = ((settings or {}).get("website") or {}).get("page-footer") or {}
+    links = [{"text": str(item["text"]), "href": str(item["href"]).removesuffix(".qmd") + ".html"} for item in footer.get("right") or []]
+    return {"left": str(footer.get("left", "")), "links": links}
+
+
 def _is_web_page(page: Page) -> bool:
     """Whether Quarto renders `page` to HTML: it names no formats of its own, or html among them."""
     formats = page.meta.get("format")
@@ -147,23 +161,26 @@ def build_site(root: Path, out_dir: Path) -> Path:
     home, sections = project_pages(out_dir)
     exporter = _exporter()
     notebooks: dict[Path, nbformat.NotebookNode] = {}
-    all_pages = [home] + [p for s in sections for p in (s.index, *s.pages)]
+    extras, footer = root_pages(out_dir), page_footer(out_dir / "_quarto.yml")
+    all_pages = [home] + [p for s in sections for p in (s.index, *s.pages)] + extras
     for page in all_pages:
-        html_text = render_page(page, home, sections, exporter, notebooks)
+        html_text = render_page(page, home, sections, exporter, notebooks, extras=extras, footer=footer)
         target = site / page.href
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html_text, encoding="utf-8", newline="\n")
     stylesheet = out_dir / STYLESHEET if (out_dir / STYLESHEET).exists() else Path(root) / "site" / STYLESHEET
     shutil.copyfile(stylesheet, site / STYLESHEET)
-    fonts.copy_to(site / fonts.SITE_FOLDER)  # the stylesheet's @font-face rules point there
+    webfont.write_site_fonts(site / fonts.SITE_FOLDER)  # the stylesheet's @font-face rules point there
     for section in sections:
-        exports = section.index.source.parent / "exports"
-        if exports.is_dir():
-            shutil.copytree(exports, site / section.index.source.parent.name / "exports")
+        for folder in ("exports", "data"):  # the exports and the open-data package (report.opendata)
+            files = section.index.source.parent / folder
+            if files.is_dir():
+                shutil.copytree(files, site / section.index.source.parent.name / folder)
     return site
 
 
-def render_page(page: Page, home: Page, sections: list[Section], exporter, notebooks: dict) -> str:
+def render_page(page: Page, home: Page, sections: list[Section], exporter, notebooks: dict,
+                extras: list[Page] = (), footer: dict | None = None) -> str:
     """One page as HTML: body cells through nbconvert, inside our frame."""
     cells, numbers = _page_cells(page, notebooks)
     depth = page.href.count("/")
@@ -179,7 +196,9 @@ def render_page(page: Page, home: Page, sections: list[Section], exporter, noteb
             "site_title": SITE_TITLE,
             "prefix": prefix,
             "stylesheet": prefix + STYLESHEET,
-            "nav": _navigation(page, home, sections, prefix),
+            "nav": _navigation(page, home, sections, prefix, extras),
+            "footer": {**(footer or {"left": "", "links": []}),
+                       "links": [{**link, "href": prefix + link["href"]} for link in (footer or {}).get("links", [])]},
         }
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
@@ -260,7 +279,7 @@ def _notebook(path: Path, cache: dict) -> nbformat.NotebookNode:
     return cache[key]
 
 
-def _navigation(page: Page, home: Page, sections: list[Section], prefix: str) -> list[dict]:
+def _navigation(page: Page, home: Page, sections: list[Section], prefix: str, extras: list[Page] = ()) -> list[dict]:
     """Home, then every brief; the brief of this page opens to show its pages."""
     def item(p: Page, title: str | None = None) -> dict:
         return {"title": title or p.title, "href": prefix + p.href, "current": p is page}
@@ -271,7 +290,7 @@ def _navigation(page: Page, home: Page, sections: list[Section], prefix: str) ->
         if page is s.index or page in s.pages:
             entry["children"] = [item(s.index, "De brief")] + [item(p) for p in s.pages]
         nav.append(entry)
-    return nav
+    return nav + [item(p) for p in extras]
 
 
 

@@ -27,9 +27,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from kerncijfers import fonts, formatting
+from kerncijfers import fonts, formatting, webfont
 from kerncijfers.brief import Brief, load_briefs
 from kerncijfers.paths import Layout
+from kerncijfers.report import statement
 from kerncijfers.report.quarto import RenderFailed, quarto_path, quarto_version, render_quarto
 
 #: Quarto's output folder (_quarto.yml's output-dir), the site readers get.
@@ -165,6 +166,10 @@ def render_all(
     changed = [b.slug for b in briefs if b.slug not in kept]
     previous_site = published / SITE_FOLDER if site_as_before and published is not None else None
     message = build(layout.root, out_dir, quarto=quarto, say=say, epoch=epoch, only=changed, previous_site=previous_site)
+    # The site as a DCAT-AP-NL catalogue of every brief's open data (report.dcat), whichever renderer built it.
+    from kerncijfers.report.dcat import write_catalogue
+
+    write_catalogue(briefs, out_dir, out_dir / SITE_FOLDER)
     notes.append(f"{message} ({time.perf_counter() - t:.1f} s)")
 
 
@@ -229,21 +234,27 @@ def build(root: Path, out_dir: Path, *, quarto: bool | None = None, say: Callabl
     the brief folders in `only` into a copy of it. The preview always builds every page: it
     takes seconds.
     """
+    from kerncijfers.report.postrender import after_quarto
     from kerncijfers.report.preview import build_site
 
     found = quarto_path(quarto)
     if found is None:
         build_site(root, out_dir)
+        statement.fill_machine_check(root, out_dir / SITE_FOLDER, "preview")
         return QUARTO_MISSING if shutil.which("quarto") is None else QUARTO_SKIPPED
     version = quarto_version(found)
     say = say or (lambda msg: None)
     if previous_site is not None and previous_site.is_dir() and only is not None:
         shutil.copytree(previous_site, out_dir / SITE_FOLDER)  # copies: Quarto rewrites files in place
-        for target in ["index.qmd", *only]:
+        for target in ["index.qmd", statement.PAGE, *only]:
             render_quarto(found, out_dir, say=say, epoch=epoch, target=target)
+        after_quarto(out_dir / SITE_FOLDER)  # Quarto's icon font cut to the icons used; the sidebar named
+        statement.fill_machine_check(root, out_dir / SITE_FOLDER, "quarto")
         kept = "" if only else "; every brief as published"
         return f"Rendered the home page and {len(only)} of the briefs with Quarto {version}{kept}"
     render_quarto(found, out_dir, say=say, epoch=epoch)
+    after_quarto(out_dir / SITE_FOLDER)
+    statement.fill_machine_check(root, out_dir / SITE_FOLDER, "quarto")
     return f"Rendered the site with Quarto {version} (HTML, and a Word cijferbijlage per brief)"
 
 
@@ -256,8 +267,8 @@ def assemble_project(root: Path, out_dir: Path, briefs: list[Brief]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         shutil.copyfile(Path(root) / name, out_dir / Path(name).name)
-    # The site's font (kerncijfers.fonts), a Quarto resource (_quarto.yml); a copy of the installed package's files.
-    fonts.copy_to(out_dir / fonts.SITE_FOLDER)
+    # The site's font (kerncijfers.webfont: a subset of kerncijfers.fonts), a Quarto resource (_quarto.yml).
+    webfont.write_site_fonts(out_dir / fonts.SITE_FOLDER)
     # What Quarto would add to a project in a git checkout, and the font copies; the same every build.
     _write_text(out_dir / ".gitignore", f"/.quarto/\n/{fonts.SITE_FOLDER}/\n")
     listing = "\n".join(
@@ -266,11 +277,14 @@ def assemble_project(root: Path, out_dir: Path, briefs: list[Brief]) -> None:
         for b in sorted(briefs, key=lambda b: b.datum, reverse=True)
     )
     template = string.Template((source / "index.qmd").read_text(encoding="utf-8"))
+    banner = ""
     if any(b.fictief for b in briefs):
         from kerncijfers.report.site import fictief_banner
 
-        listing = fictief_banner(next(b for b in briefs if b.fictief)).html + "\n\n" + listing
+        banner = fictief_banner(next(b for b in briefs if b.fictief)).html
+        listing = banner + "\n\n" + listing
     _write_text(out_dir / "index.qmd", template.substitute(brieven=listing))
+    statement.write_page(root, out_dir, banner)  # the toegankelijkheidsverklaring; its machine check is filled in after rendering
 
 
 def write_pages(root: Path, brief: Brief, folder: Path) -> list[Path]:
@@ -324,18 +338,30 @@ def brief_figures(handed: str, validated_dir: Path, brief: Brief, raw_dir: Path 
     return letter_tables(validated, brief, raw_dir), letter_charts(validated, brief, raw_dir), tekstcijfers(validated, brief, raw_dir, catalogue)
 
 
+def write_open_data(tables: list, brief: Brief, validated_dir: Path, out_dir: Path) -> list[Path]:
+    """The brief's open-data package (report.opendata) in `out_dir`, which holds nothing else."""
+    from kerncijfers.report.opendata import write_package
+
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    return write_package(tables, brief, validated_dir, out_dir)
+
+
 def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Path | None = None, computed=None) -> list[Path]:
     """Tables and charts as files: the objects the notebook shows (`computed`, from brief_figures; computed here without).
 
+    Beside `out_dir`, in `data/`, the open-data package of the tables (report.opendata).
     With `raw_dir`, also provenance.csv: every figure of the tables, charts and sentences, traced to the delivered cells.
     """
     from kerncijfers.report.charts import write_chart_exports
+    from kerncijfers.report.opendata import DATA_FOLDER
     from kerncijfers.report.tables import write_table_exports
 
     if out_dir.exists():
         shutil.rmtree(out_dir)
     tables, charts, sentences = computed or brief_figures("", validated_dir, brief, raw_dir)
     paths = write_table_exports(tables, out_dir) + write_chart_exports(charts, out_dir)
+    paths += write_open_data(tables, brief, Path(validated_dir), out_dir.parent / DATA_FOLDER)
     if raw_dir is not None:
         from kerncijfers.provenance import write_export
 

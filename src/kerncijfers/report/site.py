@@ -118,6 +118,14 @@ def downloads(tables: list, charts: list, folder: str = "exports") -> Display:
         title, links = "Herkomst van elk cijfer: geleverd bestand, rij, kolom, berekening en regels", [(f"{folder}/{EXPORT}", "CSV")]
         lines_html.append(_download_item(title, links))
         lines_md.append(f"- {title}: [CSV]({folder}/{EXPORT})")
+    from kerncijfers.report.opendata import DATA_FOLDER, DESCRIPTOR  # written beside the exports (render.write_exports)
+
+    title = "Open data: de tabellen als CSV, één rij per waarneming, met een beschrijving van elke kolom"
+    links = [(f"{DATA_FOLDER}/{DESCRIPTOR}", "beschrijving (datapackage.json)")] + [
+        (f"{DATA_FOLDER}/{t.id}.csv", t.title.split(":")[0]) for t in tables
+    ]
+    lines_html.append(_download_item(title, links))
+    lines_md.append(f"- {title}: " + ", ".join(f"[{label}]({href})" for href, label in links))
     return Display('<ul class="downloads">' + "".join(lines_html) + "</ul>", "\n".join(lines_md) + "\n")
 
 

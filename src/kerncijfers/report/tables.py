@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +20,7 @@ import pandas as pd
 
 from kerncijfers import formatting as fmt
 from kerncijfers.brief import OWN_PEILDATA, Brief, limit_for  # noqa: F401 - both also imported from here by the pages
-from kerncijfers.report.markup import html_table, spans
+from kerncijfers.report.markup import html_table
 from kerncijfers.provenance import Figure, Ledger, Recorder, cell_id, figure_html, ref
 from kerncijfers.rounding import average_half_up, share_of_hundreds, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
@@ -307,59 +305,8 @@ def tidy_csv(table: LetterTable) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-#: Zip entry time for every XLSX part: the zip format cannot store dates before 1980.
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
-
-def letter_xlsx(table: LetterTable, created: dt.datetime) -> bytes:
-    """The table in the letter's layout for letter writers, byte-identical for the same input."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table.id
-    sheet.append([neutralise(table.title)])
-    sheet["A1"].font = Font(bold=True)
-    for row in table.header:
-        sheet.append([neutralise(c) for c in row])
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-    for i, row in enumerate(table.header[:-1]):
-        r, col = 2 + i, 2
-        for _, n in spans(row[1:]):
-            if n > 1:
-                sheet.merge_cells(start_row=r, start_column=col, end_row=r, end_column=col + n - 1)
-            col += n
-    for row in table.rows:
-        sheet.append([neutralise(c) for c in row])
-    sheet.append([])
-    sheet.append([neutralise(table.source)])
-    for i, cells in enumerate(zip(*(table.header + table.rows)), start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = max(len(c) for c in cells) + 2
-    # openpyxl's save() stamps the current time; writing through ExcelWriter keeps ours.
-    workbook.properties.creator = "kerncijfers"
-    workbook.properties.created = workbook.properties.modified = created
-    buffer = io.BytesIO()
-    ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
-    return _fixed_zip_times(buffer.getvalue())
-
-
-def _fixed_zip_times(data: bytes) -> bytes:
-    """Rewrite a zip with one fixed timestamp per entry, so equal content gives equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename), compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
-
-
 def write_table_exports(tables: list[LetterTable], out_dir: Path, *, created: dt.datetime | None = None) -> list[Path]:
-    """Write `<id>.csv` (tidy), `.xlsx` (letter layout), `.html` and `.md` per table; returns the paths.
+    """Write `<id>.csv` (tidy), `.xlsx` (report.xlsx), `.html` and `.md` per table; returns the paths.
 
     The XLSX creation time defaults to the latest peildatum in the tables, so two runs on
     the same data write identical bytes.
@@ -369,11 +316,13 @@ def write_table_exports(tables: list[LetterTable], out_dir: Path, *, created: dt
     if created is None:
         latest = max(str(p) for t in tables for p in t.tidy["peildatum"])  # ISO dates sort as text
         created = dt.datetime.fromisoformat(latest[:10])
+    from kerncijfers.report.xlsx import accessible_xlsx
+
     paths = []
     for table in tables:
         contents = {
             "csv": tidy_csv(table),
-            "xlsx": letter_xlsx(table, created),
+            "xlsx": accessible_xlsx(table, created),
             "html": table.to_html().encode("utf-8"),
             "md": table.to_markdown().encode("utf-8"),
         }
