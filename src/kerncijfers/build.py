@@ -171,7 +171,10 @@ def plan(layout: Layout) -> list[Step]:
     except RenderFailed as exc:
         raise BuildFailed([str(exc)]) from None
     shared = _hash(code_hash(layout, report=True), report_inputs, published, renderer)
-    steps.append(Step("report", "report", _hash(shared, validated_key, briefs), {"shared": shared}))
+    from kerncijfers import approval
+
+    records = [k for b in (layout.data_dir / "briefs").glob("*") for k in approval.key(layout, b.name)]
+    steps.append(Step("report", "report", _hash(shared, validated_key, briefs, *sorted(records)), {"shared": shared}))
     return steps
 
 
@@ -188,7 +191,9 @@ def brief_keys(layout: Layout, steps: list[Step]) -> dict:
     shared = next(s for s in steps if s.kind == "report").params["shared"]
     validated = [(s.params["peildatum"], s.key) for s in steps if s.kind == "validate"]
     briefs = load_briefs(layout.briefs)
-    keys = {b.slug: _hash(shared, repr(b), *(key for p, key in validated if p <= b.cutoff.isoformat())) for b in briefs}
+    from kerncijfers.approval import key as approval_key
+
+    keys = {b.slug: _hash(shared, repr(b), *(key for p, key in validated if p <= b.cutoff.isoformat()), *approval_key(layout, b.slug)) for b in briefs}
     return {"briefs": keys, "site": _hash(shared, *(repr(b) for b in briefs))}
 
 
@@ -309,21 +314,26 @@ def build_lock(layout: Layout):
 # --- running -------------------------------------------------------------------------
 
 
-def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildResult:
-    """Run the stale steps and publish their outputs together. Raises BuildFailed, publishing nothing."""
+def run_build(layout: Layout, *, force: bool = False, progress=None, revise: str | None = None, reason: str | None = None) -> BuildResult:
+    """Run the stale steps and publish their outputs together. Raises BuildFailed, publishing nothing.
+
+    `revise` names an approved brief whose figures this build may change (kerncijfers.approval)."""
+    from kerncijfers import approval
+
     say = progress or (lambda msg: None)
     _check_inputs(layout)
     with build_lock(layout):
         _checkpoint("locked")
         recover(layout, say)  # says what it did, also when this build then fails
         steps = plan(layout)
-        stale = stale_steps(layout, steps, force, say)
+        stale = stale_steps(layout, steps, force or revise is not None, say)
         result = BuildResult(ran=[s.id for s in stale], skipped=[s.id for s in steps if s not in stale])
         if not stale:
             return result
         if layout.stage.exists():
             shutil.rmtree(layout.stage)  # left by a killed build that published nothing (recover() ran)
         layout.stage.mkdir(parents=True)
+        approval.stage_revision(layout, revise, reason)  # the revised record, which the pages are rendered from
         validate = [s for s in stale if s.kind == "validate"]
         report = any(s.kind == "report" for s in stale)
         try:
@@ -343,8 +353,9 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
                     raise BuildFailed(failures)
                 _checkpoint("validated")
                 if report:
-                    _run_report(layout, say, result, report_run, steps, force)
+                    _run_report(layout, say, result, report_run, steps, force or revise is not None)
             _checkpoint("rendered")
+            approval.guard(layout, revise)  # an approved brief's figures change only by a revision
         except BaseException:
             shutil.rmtree(layout.stage, ignore_errors=True)  # nothing was published
             raise
