@@ -101,18 +101,22 @@ def status(brief, validated_dir, data_dir, tables: dict, charts: dict, sentences
 
 
 def _marked(place, ids: set[str], attribute: str):
+    """The table or chart with "[r]" after each revised figure: in its cells and in the button that opens its record."""
     cells = [(pos, f) for pos, f in place.provenance.items() if f.id in ids]
     if not cells:
         return place
+    provenance = dict(place.provenance)
+    for pos, f in cells:
+        provenance[pos] = dataclasses.replace(f, shown=f"{f.shown} {MARK}")
     if attribute == "rows":
         rows = [list(r) for r in place.rows]
         for (r, c), _ in cells:
             rows[r][c] = f"{rows[r][c]} {MARK}"
-        return dataclasses.replace(place, rows=rows)
+        return dataclasses.replace(place, rows=rows, provenance=provenance)
     table = place.table.copy()
     for (r, c), _ in cells:
         table.iat[r, c] = f"{table.iat[r, c]} {MARK}"
-    return dataclasses.replace(place, table=table)
+    return dataclasses.replace(place, table=table, provenance=provenance)
 
 
 def _status(record: dict | None, changes: list[dict]) -> Status:
