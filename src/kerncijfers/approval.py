@@ -245,8 +245,8 @@ def not_as_built(layout: Layout, brief) -> str | None:
     for step in steps:
         if step.kind == "validate" and step.params["peildatum"] <= cutoff:
             if state.get("steps", {}).get(step.id) != step.key:
-                return (f"delivery {step.params['peildatum']} changed since the last build, or the last build refused it; "
-                        "run kerncijfers build, and approve what it publishes")
+                return (f"the inputs of delivery {step.params['peildatum']} (its files, the rules or the code) changed since the last "
+                        "build, or that build refused it; run kerncijfers build, and approve what it publishes")
             changed = build.changed_outputs(layout, step, state.get("outputs", {}).get(step.id))
             if changed:
                 return f"{', '.join(changed[:3])}: not as the last build wrote {'it' if len(changed) == 1 else 'them'}; run kerncijfers build first"
@@ -427,3 +427,15 @@ def version_rows(record: dict | None, current_figures: dict[str, str]) -> list[d
             "vastgesteld": approved.get(figure, ""),
         })
     return out
+
+
+def version_line(record: dict | None, figure: str, shown: str) -> str | None:
+    """For `kerncijfers explain`, in Dutch as its output: which version of the brief the figure belongs to; None for a concept."""
+    rows = version_rows(record, {figure: shown})
+    if not rows:
+        return None
+    r, number = rows[0], approved_version(record)["version"]
+    if r["versie"].startswith("herzien"):
+        return f"Versie: {r['versie'].replace('herzien', 'herzien op', 1)}, na versie {number}; in versie {number} was het {r['vastgesteld'] or '(niet opgenomen)'}."
+    later = {APPROVED: "", REVISED: ", ongewijzigd in de herziening daarna", WITHDRAWN: ", vaststelling ingetrokken"}[status(record)]
+    return f"Versie: {r['versie']}{later}."

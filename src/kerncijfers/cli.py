@@ -373,6 +373,7 @@ def explain(
         _say(f"No figure {figure!r} in brief {brief}{hint}" + ("" if hint.endswith("?") else "."), "red")
         raise typer.Exit(2)
     console.print("\n\n".join(explain_figure(f) for f in found), markup=False)
+    _explain_version(layout, brief, found)
 
 
 def _did_you_mean(names: list[str]) -> str:
@@ -383,6 +384,20 @@ def _did_you_mean(names: list[str]) -> str:
 
 
 # --- approval: approve, verify (kerncijfers.approval, kerncijfers.verify) -----------------------------
+
+
+def _explain_version(layout: Layout, brief: str, found: list) -> None:
+    """Which version of an approved brief the figures explained belong to (kerncijfers.approval)."""
+    from kerncijfers.approval import ApprovalError, load, record_path, version_line
+
+    try:
+        record = load(layout, record_path(layout, brief))
+    except ApprovalError as exc:
+        _say(str(exc), "red")
+        return
+    for line in dict.fromkeys(version_line(record, f.id, f.shown) for f in found):
+        if line:
+            console.print(line, markup=False)
 
 
 def _check_revision(layout: Layout, brief: str, reason: Optional[str]) -> None:

@@ -297,7 +297,11 @@ def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Pat
         from kerncijfers.provenance import write_export
         from kerncijfers.report.sentences import tekstcijfers
 
-        paths.append(write_export(out_dir, [*tables, *charts, *tekstcijfers(validated, brief, raw_dir)]))
+        from kerncijfers.report.vaststelling import write_versions
+
+        places = [*tables, *charts, *tekstcijfers(validated, brief, raw_dir)]
+        paths.append(write_export(out_dir, places))
+        paths += write_versions(out_dir, brief, validated, raw_dir.parent, places)  # once a brief has been approved
     return paths
 
 

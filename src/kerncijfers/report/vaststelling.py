@@ -148,3 +148,25 @@ def _status(record: dict | None, changes: list[dict]) -> Status:
                  f'<p class="legenda">{e(legend)}</p></section>')
         paragraphs += word + [("Normal", "", legend)]
     return Status(body, tuple(paragraphs))
+
+
+def write_versions(out_dir: Path, brief, validated_dir: Path, data_dir: Path, places: list) -> list[Path]:
+    """`exports/versies.csv` of a brief that has been approved: per figure, the version it belongs to.
+
+    "versie 1 (vastgesteld 2026-12-07)" for a figure as approved, "herzien <datum>" for one revised
+    since, with its value in the approved version. The approved version's own exports are kept
+    beside the record (data/briefs/<slug>/versie-<n>/). Nothing for a concept brief.
+    """
+    import csv
+    import io
+
+    rows = approval.version_rows(record_for(brief, validated_dir, data_dir), _figures(places))
+    if not rows:
+        return []
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path = Path(out_dir) / approval.SHOWS_APPROVAL[0]
+    path.write_bytes(buffer.getvalue().encode("utf-8"))
+    return [path]
