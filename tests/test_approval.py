@@ -390,3 +390,17 @@ def test_the_word_file_gets_the_status_as_word_paragraphs_and_the_preview_reads_
     assert markup.unwrap_raw_html(bundle) == status.html
     assert status.html.startswith('<div class="vaststelling vastgesteld" role="note"><strong>Vastgesteld</strong> op 19 december 2023 door A. de Vries')
     assert vaststelling._status(None, []).text == "Concept: nog niet vastgesteld."
+
+
+def test_approving_changes_the_key_of_the_brief_and_the_report_only(unbuilt):
+    """So that `kerncijfers build` after `approve` renders the brief again, and validates nothing again."""
+    layout = Layout.make(root=ROOT, data_dir=unbuilt / "data", out_dir=unbuilt / "reports")
+    before = build.plan(layout)
+    brief_before = build.brief_keys(layout, before)
+    _write_record(layout, _a_record())
+    after = build.plan(layout)
+    brief_after = build.brief_keys(layout, after)
+    changed = {s.id for s, t in zip(before, after) if s.key != t.key}
+    assert changed == {"report"}
+    assert brief_before["briefs"][SLUG] != brief_after["briefs"][SLUG]
+    assert brief_before["site"] == brief_after["site"]  # the other briefs' pages and the sidebar stay as they are
