@@ -1,4 +1,4 @@
-"""Four eyes on the exact bytes: approve, verify, revise (kerncijfers.approval, kerncijfers.verify).
+"""Four eyes on the exact bytes: approve, verify, revise (kerncijfers.approval, .verify, .revisions).
 
 One throw-away tree is built, approved, rebuilt, verified, handed a re-delivery and revised,
 in that order, by the `kerncijfers` command as an analyst runs it (`story`, once per module:
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from kerncijfers import approval, build, formatting
+from kerncijfers import approval, build, formatting, revisions
 from kerncijfers.paths import Layout
 from kerncijfers.report import markup, vaststelling
 
@@ -344,8 +344,8 @@ def test_a_tampered_record_is_refused_everywhere_in_one_line(unbuilt):
         assert len(lines) == 1 and expected in lines[0], (args, lines)
     # The build's guard refuses to publish with it (the stage as a build leaves it before publishing).
     (layout.stage / "validated").mkdir(parents=True)
-    with pytest.raises(approval.ApprovedBriefWouldChange) as refused:
-        approval.guard(layout)
+    with pytest.raises(revisions.ApprovedBriefWouldChange) as refused:
+        revisions.guard(layout)
     assert expected in refused.value.messages[0]
     assert path.read_bytes() == tampered  # nothing rewrote it
 
@@ -373,8 +373,8 @@ def test_the_guard_names_files_and_figures_of_an_approved_brief(unbuilt):
     exports = layout.stage / "reports" / SLUG / "exports"
     exports.mkdir(parents=True)
     (exports / "provenance.csv").write_text("figure,shown\ntabel_3:01-11-2023:Totaal,2.740\n", encoding="utf-8")
-    with pytest.raises(approval.ApprovedBriefWouldChange) as refused:
-        approval.guard(layout)
+    with pytest.raises(revisions.ApprovedBriefWouldChange) as refused:
+        revisions.guard(layout)
     message = refused.value.messages[0]
     assert "this build would change 2 of its approved files: data/validated/2023-11-01/elip.csv (changed), " \
            f"reports/{SLUG}/exports/provenance.csv (new)." in message

@@ -317,8 +317,8 @@ def build_lock(layout: Layout):
 def run_build(layout: Layout, *, force: bool = False, progress=None, revise: str | None = None, reason: str | None = None) -> BuildResult:
     """Run the stale steps and publish their outputs together. Raises BuildFailed, publishing nothing.
 
-    `revise` names an approved brief whose figures this build may change (kerncijfers.approval)."""
-    from kerncijfers import approval
+    `revise` names an approved brief whose figures this build may change (kerncijfers.revisions)."""
+    from kerncijfers import revisions
 
     say = progress or (lambda msg: None)
     _check_inputs(layout)
@@ -333,7 +333,7 @@ def run_build(layout: Layout, *, force: bool = False, progress=None, revise: str
         if layout.stage.exists():
             shutil.rmtree(layout.stage)  # left by a killed build that published nothing (recover() ran)
         layout.stage.mkdir(parents=True)
-        approval.stage_revision(layout, revise, reason)  # the revised record, which the pages are rendered from
+        revisions.stage_revision(layout, revise, reason)  # the revised record, which the pages are rendered from
         validate = [s for s in stale if s.kind == "validate"]
         report = any(s.kind == "report" for s in stale)
         try:
@@ -355,7 +355,7 @@ def run_build(layout: Layout, *, force: bool = False, progress=None, revise: str
                 if report:
                     _run_report(layout, say, result, report_run, steps, force or revise is not None)
             _checkpoint("rendered")
-            approval.guard(layout, revise)  # an approved brief's figures change only by a revision
+            revisions.guard(layout, revise)  # an approved brief's figures change only by a revision
         except BaseException:
             shutil.rmtree(layout.stage, ignore_errors=True)  # nothing was published
             raise

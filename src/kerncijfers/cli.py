@@ -388,7 +388,8 @@ def _did_you_mean(names: list[str]) -> str:
 
 def _explain_version(layout: Layout, brief: str, found: list) -> None:
     """Which version of an approved brief the figures explained belong to (kerncijfers.approval)."""
-    from kerncijfers.approval import ApprovalError, load, record_path, version_line
+    from kerncijfers.approval import ApprovalError, load, record_path
+    from kerncijfers.revisions import version_line
 
     try:
         record = load(layout, record_path(layout, brief))
@@ -401,7 +402,8 @@ def _explain_version(layout: Layout, brief: str, found: list) -> None:
 
 
 def _check_revision(layout: Layout, brief: str, reason: Optional[str]) -> None:
-    from kerncijfers.approval import ApprovalError, UnknownBrief, check_revision
+    from kerncijfers.approval import ApprovalError, UnknownBrief
+    from kerncijfers.revisions import check_revision
 
     if reason is None or not reason.strip():
         raise _usage(f"--revise {brief} needs --reason \"<why>\": the brief's pages show it with each changed figure.")

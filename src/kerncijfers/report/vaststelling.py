@@ -72,7 +72,7 @@ def record_for(brief, validated_dir: Path, data_dir: Path) -> dict | None:
             try:
                 return approval.load(layout, path)
             except approval.ApprovalError:
-                return None  # shown as a concept; the build refuses to publish with it (approval.guard)
+                return None  # shown as a concept; the build refuses to publish with it (revisions.guard)
     return None
 
 
@@ -160,7 +160,9 @@ def write_versions(out_dir: Path, brief, validated_dir: Path, data_dir: Path, pl
     import csv
     import io
 
-    rows = approval.version_rows(record_for(brief, validated_dir, data_dir), _figures(places))
+    from kerncijfers.revisions import version_rows
+
+    rows = version_rows(record_for(brief, validated_dir, data_dir), _figures(places))
     if not rows:
         return []
     buffer = io.StringIO()
