@@ -404,3 +404,32 @@ def test_approving_changes_the_key_of_the_brief_and_the_report_only(unbuilt):
     assert changed == {"report"}
     assert brief_before["briefs"][SLUG] != brief_after["briefs"][SLUG]
     assert brief_before["site"] == brief_after["site"]  # the other briefs' pages and the sidebar stay as they are
+
+
+def test_withdraw_needs_a_reason_and_the_record_keeps_it(unbuilt):
+    assert kc(unbuilt, "approve", SLUG, "--by", "B. Jansen", "--withdraw").returncode == 2
+    assert kc(unbuilt, "approve", SLUG, "--by", "B. Jansen", "--withdraw", "--reason", "  ").returncode == 2
+    concept = kc(unbuilt, "approve", SLUG, "--by", "B. Jansen", "--withdraw", "--reason", "fout")
+    assert concept.returncode == 1
+    assert concept.stderr.strip() == f"Brief {SLUG} is not approved (a concept): there is no approval to withdraw."
+    layout = Layout.make(root=ROOT, data_dir=unbuilt / "data", out_dir=unbuilt / "reports")
+    path = _write_record(layout, _a_record())
+    done = kc(unbuilt, "approve", SLUG, "--by", "B. Jansen", "--withdraw", "--reason", "Tabel 3 telt cohort 2020 dubbel")
+    assert done.returncode == 0, done.stderr
+    record = approval.load(layout, path)
+    assert record["status"] == "withdrawn" and record["versions"] == _a_record()["versions"]
+    assert record["events"][-1] == {"event": "withdrawn", "date": dt.date.today().isoformat(), "by": "B. Jansen",
+                                    "reason": "Tabel 3 telt cohort 2020 dubbel", "version": 1}
+    verified = kc(unbuilt, "verify", SLUG)
+    assert verified.returncode == 1
+    assert verified.stderr.strip() == (f"Brief {SLUG} is not approved: its approval was withdrawn on {dt.date.today().isoformat()} "
+                                       "(Tabel 3 telt cohort 2020 dubbel).")
+
+
+def test_verify_without_a_brief_checks_the_approved_ones_and_a_concept_is_not_one(unbuilt):
+    none = kc(unbuilt, "verify")
+    assert none.returncode == 0
+    assert none.stdout.strip() == "No brief has been approved: nothing to verify (kerncijfers approve <brief> --by NAME)."
+    named = kc(unbuilt, "verify", SLUG)
+    assert named.returncode == 1
+    assert named.stderr.strip() == f'Brief {SLUG} is not approved (a concept): kerncijfers approve {SLUG} --by "<name>" after review.'
