@@ -117,13 +117,17 @@ def story(tmp_path_factory) -> Story:
     step("approve after refusal", "approve", SLUG, "--by", "Test Reviewer")
     (tree / ELIP).write_bytes(elip)
     (tree / ELIP.parent / "SHA256SUMS").write_bytes(sums)
+    page = tree / "reports" / "_site" / SLUG / "tekst.html"
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"<main", b"<mAin", 1))
+    step("approve edited page", "approve", SLUG, "--by", "Test Reviewer")
+    page.write_bytes(original)
     step("killed approve", "approve", SLUG, "--by", "Test Reviewer", KERNCIJFERS_TEST_KILL_AT="approval-written")
     step("approve", "approve", SLUG, "--by", "Test Reviewer", "--role", "hoofd statistiek")
     step("approve again", "approve", SLUG, "--by", "Test Reviewer", "--role", "hoofd statistiek")
     step("build after approve", "build")
     s.pages["approved"] = _pages(tree)
     step("verify", "verify", SLUG)
-    page = tree / "reports" / "_site" / SLUG / "tekst.html"
     original = page.read_bytes()
     page.write_bytes(original.replace(b"<main", b"<mAin", 1))  # one byte
     step("verify edited page", "verify", SLUG)
@@ -176,6 +180,14 @@ def test_approve_records_who_what_and_the_bytes(story):
     archived = story.tree / "data" / "briefs" / SLUG / "versie-1" / "exports" / "tabel_3.csv"
     assert hashlib.sha256(archived.read_bytes()).hexdigest() == manifest[f"reports/{SLUG}/exports/tabel_3.csv"]
     assert "2.739" in archived.read_text(encoding="utf-8") or "2739" in archived.read_text(encoding="utf-8")
+
+
+def test_approve_is_refused_when_a_published_page_is_not_as_built(story):
+    done = story.steps["approve edited page"]
+    assert done.returncode == 1
+    assert done.stderr.strip() == (f"Brief {SLUG} cannot be approved: reports/_site/{SLUG}/tekst.html: not as the last build "
+                                   "wrote it; run kerncijfers build first.")
+    assert story.records["approve edited page"] is None
 
 
 def test_approving_an_approved_unchanged_brief_changes_nothing(story):

@@ -247,10 +247,12 @@ def not_as_built(layout: Layout, brief) -> str | None:
     keys = build.brief_keys(layout, steps)["briefs"]
     if state.get("report", {}).get("briefs", {}).get(brief.slug) != keys.get(brief.slug):
         return "its inputs (deliveries, code or briefs.yml) changed since the last build, or it was never built; run kerncijfers build first"
-    recorded = {rel: sha for rel, sha in state.get("outputs", {}).get("report", {}).items() if rel.startswith(brief.slug + "/")}
+    recorded = {rel: sha for rel, sha in state.get("outputs", {}).get("report", {}).items()
+                if rel.startswith((f"{brief.slug}/", f"{build.SITE}/{brief.slug}/"))}
     changed = [rel for rel, sha in recorded.items() if not (layout.out_dir / rel).is_file() or _digest(layout.out_dir / rel) != sha]
     if changed:
-        return f"reports/{', reports/'.join(changed[:3])}: not as the last build wrote {'it' if len(changed) == 1 else 'them'}; run kerncijfers build first"
+        shown = ", ".join(shown_path(layout, layout.out_dir / rel) for rel in changed[:3])
+        return f"{shown}: not as the last build wrote {'it' if len(changed) == 1 else 'them'}; run kerncijfers build first"
     return None
 
 
