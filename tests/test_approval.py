@@ -445,3 +445,23 @@ def test_verify_without_a_brief_checks_the_approved_ones_and_a_concept_is_not_on
     named = kc(unbuilt, "verify", SLUG)
     assert named.returncode == 1
     assert named.stderr.strip() == f'Brief {SLUG} is not approved (a concept): kerncijfers approve {SLUG} --by "<name>" after review.'
+
+
+def test_in_a_fresh_clone_the_committed_build_can_be_approved(tmp_path):
+    """No build ran in a fresh clone: its outputs are the committed build's, if git shows them as committed."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], check=True, timeout=300)
+    command = [sys.executable, "-m", "kerncijfers", "approve", SLUG, "--by", "Test Reviewer"]
+    csv_file = clone / "data" / "validated" / "2023-11-01" / "elip.csv"
+    csv_file.write_bytes(csv_file.read_bytes().replace(b"939", b"940"))
+    edited = subprocess.run(command, cwd=clone, env=_env(), capture_output=True, text=True, timeout=300)
+    assert edited.returncode == 1
+    assert edited.stderr.strip() == (f"Brief {SLUG} cannot be approved: no build ran here, and data/validated/2023-11-01/elip.csv "
+                                     "is not as committed; run kerncijfers build first.")
+    subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", "--", "data/validated"], check=True)
+    done = subprocess.run(command, cwd=clone, env=_env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"Approved brief {SLUG} (version 1) by Test Reviewer: ")
+    record = json.loads((clone / "data" / "briefs" / SLUG / approval.RECORD).read_text(encoding="utf-8"))
+    assert record["versions"][0]["commit"] == subprocess.run(
+        ["git", "-C", str(clone), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()

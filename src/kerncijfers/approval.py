@@ -231,6 +231,8 @@ def _git(root: Path, *args: str) -> str:
 def not_as_built(layout: Layout, brief) -> str | None:
     """Why the brief's published outputs are not those of a last, successful build from its inputs; None if they are."""
     state = build.read_state(layout)
+    if not state.get("steps"):
+        return _not_as_committed(layout, brief)
     try:
         steps = build.plan(layout)
     except build.BuildFailed as exc:
@@ -253,6 +255,21 @@ def not_as_built(layout: Layout, brief) -> str | None:
     if changed:
         shown = ", ".join(shown_path(layout, layout.out_dir / rel) for rel in changed[:3])
         return f"{shown}: not as the last build wrote {'it' if len(changed) == 1 else 'them'}; run kerncijfers build first"
+    return None
+
+
+def _not_as_committed(layout: Layout, brief) -> str | None:
+    """In a fresh clone (no build ran here yet), the published outputs are those of the build that was
+    committed: acceptable when git shows the deliveries and outputs exactly as committed."""
+    paths = [layout.raw, layout.validated, layout.out_dir / brief.slug, layout.out_dir / build.SITE / brief.slug]
+    inside = [str(p) for p in paths if p.exists()]
+    listed = _git(layout.root, "status", "--porcelain", "--untracked-files=all", "--", *inside) if inside else ""
+    tracked = _git(layout.root, "ls-files", "--", str(layout.out_dir / brief.slug / "exports"))
+    if not tracked:
+        return "no build ran here and its outputs are not committed; run kerncijfers build first"
+    if listed:
+        first = listed.splitlines()[0].split(maxsplit=1)[1]
+        return f"no build ran here, and {first} is not as committed; run kerncijfers build first"
     return None
 
 
