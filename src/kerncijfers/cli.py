@@ -77,15 +77,22 @@ def build(
     data_dir: Optional[Path] = DataDir,
     out_dir: Optional[Path] = OutDir,
     force: bool = typer.Option(False, "--force", help="Rebuild every step, even if its inputs did not change."),
+    revise: Optional[str] = typer.Option(None, "--revise", help="Let this build change the figures of this approved brief, as a visible revision."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="With --revise: why the approved figures change (shown on the brief's pages)."),
 ) -> None:
     """Validate every delivery in raw/ and build the report. Only steps whose inputs changed run.
 
     Exits 1 when a delivery is refused or a step fails (nothing is published then), 3 when
     another build of the same data tree is running.
     """
+    from kerncijfers.approval import ApprovalError
     from kerncijfers.build import BuildFailed, BuildLocked, PublicationBroken, run_build
 
     layout = _layout(data_dir, out_dir)
+    if revise is not None:
+        _check_revision(layout, revise, reason)
+    elif reason is not None:
+        raise _usage("--reason goes with --revise <brief>: kerncijfers build --revise 2023-12 --reason \"<why>\".")
     said: list[str] = []
 
     def progress(message: str) -> None:
@@ -93,7 +100,10 @@ def build(
         _say(message, "dim")
 
     try:
-        result = run_build(layout, force=force, progress=progress)
+        result = run_build(layout, force=force, progress=progress, revise=revise, reason=reason)
+    except ApprovalError as exc:
+        _say(f"Build refused: {exc}", "red")
+        raise typer.Exit(1) from None
     except BuildLocked as exc:
         _say(f"Build refused: {exc}", "red")
         raise typer.Exit(BUILD_LOCKED) from None
@@ -369,6 +379,7 @@ def explain(
         _say(f"No figure {figure!r} in brief {brief}{hint}" + ("" if hint.endswith("?") else "."), "red")
         raise typer.Exit(2)
     console.print("\n\n".join(explain_figure(f) for f in found), markup=False)
+    _explain_version(layout, brief, found)
 
 
 def _did_you_mean(names: list[str]) -> str:
@@ -378,34 +389,121 @@ def _did_you_mean(names: list[str]) -> str:
     return "; did you mean " + (f"{', '.join(quoted[:-1])} or {quoted[-1]}" if len(quoted) > 1 else quoted[0]) + "?"
 
 
-def main() -> int:  # pragma: no cover - the `kerncijfers` command and `python -m kerncijfers`
-    """Run the command; its exit code (see the README, Exit codes)."""
-    from kerncijfers.startup import skip_iri_grammars
+# --- approval: approve, verify (kerncijfers.approval, kerncijfers.verify) -----------------------------
 
-    skip_iri_grammars()
-    from typer import Abort, TyperException  # TyperException: the base of the (vendored) Click's usage errors
+
+def _explain_version(layout: Layout, brief: str, found: list) -> None:
+    """Which version of an approved brief the figures explained belong to (kerncijfers.approval)."""
+    from kerncijfers.approval import ApprovalError, load, record_path
+    from kerncijfers.revisions import version_line
 
     try:
-        code = app(standalone_mode=False)
-        code = code if isinstance(code, int) else 0
-    except TyperException as exc:
-        # A usage error (unknown command or option, missing argument) in one line, as our own usage errors.
-        command = exc.ctx.command_path if getattr(exc, "ctx", None) else "kerncijfers"
-        err.print(f"{exc.format_message()} (see {command} --help)", style="red", markup=False)
-        code = exc.exit_code
-    except Abort:
-        err.print("Aborted.", markup=False)
-        code = 1
-    except SystemExit as exc:
-        code = exc.code
-    if isinstance(code, str):
-        print(code, file=sys.stderr)
-        code = 1
-    return code or 0
+        record = load(layout, record_path(layout, brief))
+    except ApprovalError as exc:
+        _say(str(exc), "red")
+        return
+    for line in dict.fromkeys(version_line(record, f.id, f.shown) for f in found):
+        if line:
+            console.print(line, markup=False)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+def _check_revision(layout: Layout, brief: str, reason: Optional[str]) -> None:
+    from kerncijfers.approval import ApprovalError, UnknownBrief
+    from kerncijfers.revisions import check_revision
+
+    if reason is None or not reason.strip():
+        raise _usage(f"--revise {brief} needs --reason \"<why>\": the brief's pages show it with each changed figure.")
+    try:
+        check_revision(layout, brief)
+    except UnknownBrief as exc:
+        raise _usage(str(exc)) from None
+    except (ApprovalError, ValueError) as exc:
+        _say(f"Build refused: {exc}", "red")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def approve(
+    brief: str = typer.Argument(..., help="The brief's slug in briefs.yml, e.g. 2023-12."),
+    by: Optional[str] = typer.Option(None, "--by", help="Who approves (or withdraws): the reviewer's name."),
+    role: Optional[str] = typer.Option(None, "--role", help="The reviewer's role, e.g. \"hoofd statistiek\"."),
+    withdraw: bool = typer.Option(False, "--withdraw", help="Withdraw the brief's approval (needs --reason)."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="With --withdraw: why."),
+    data_dir: Optional[Path] = DataDir,
+    out_dir: Optional[Path] = OutDir,
+) -> None:
+    """Record that a reviewer approved the brief's figures as published now (data/briefs/<brief>/vastgesteld.json).
+
+    The record holds the SHA-256 of every file that carries the brief's figures; a later build
+    that would change one is refused unless it is a revision (kerncijfers build --revise).
+    """
+    from kerncijfers.approval import ApprovalError, UnknownBrief
+    from kerncijfers.approval import approve as record_approval
+    from kerncijfers.approval import withdraw as withdraw_approval
+    from kerncijfers.build import BuildLocked
+
+    layout = _layout(data_dir, out_dir)
+    if by is None or not by.strip():
+        raise _usage("--by: give the name of who approves, e.g. --by \"A. de Vries\" (it is shown on the brief's pages).")
+    if withdraw and (reason is None or not reason.strip()):
+        raise _usage("--withdraw needs --reason \"<why>\": the record keeps it.")
+    if reason is not None and not withdraw:
+        raise _usage("--reason goes with --withdraw (a revision's reason goes with kerncijfers build --revise).")
+    try:
+        message = withdraw_approval(layout, brief, by, reason) if withdraw else record_approval(layout, brief, by, role)
+    except UnknownBrief as exc:
+        raise _usage(str(exc)) from None
+    except BuildLocked as exc:
+        _say(f"Approval refused: {exc}", "red")
+        raise typer.Exit(3) from None
+    except ApprovalError as exc:
+        _say(str(exc), "red")
+        raise typer.Exit(1) from None
+    except (ValueError, OSError) as exc:  # briefs.yml unreadable, a folder that cannot be written
+        _say(f"Approval not recorded: {exc}", "red")
+        raise typer.Exit(1) from None
+    console.print(message, markup=False)
+
+
+@app.command()
+def verify(
+    brief: Optional[str] = typer.Argument(None, help="The brief's slug (default: every brief with an approval record)."),
+    data_dir: Optional[Path] = DataDir,
+    out_dir: Optional[Path] = OutDir,
+) -> None:
+    """Check that what is published is what was approved, byte for byte; exits 1 naming each file that differs.
+
+    The approved files by their SHA-256; the pages and the Word file by rebuilding them into a scratch folder.
+    """
+    from kerncijfers.approval import ApprovalError, UnknownBrief
+    from kerncijfers.build import BuildLocked
+    from kerncijfers.report.quarto import RenderFailed
+    from kerncijfers.verify import verify as run_verify
+
+    layout = _layout(data_dir, out_dir)
+    try:
+        verdicts = run_verify(layout, brief, say=lambda m: _say(m, "dim"))
+    except UnknownBrief as exc:
+        raise _usage(str(exc)) from None
+    except BuildLocked as exc:
+        _say(f"Verify refused: {exc}", "red")
+        raise typer.Exit(3) from None
+    except (RenderFailed, ApprovalError, ValueError) as exc:
+        _say(f"Verify could not rebuild: {exc}", "red")
+        raise typer.Exit(1) from None
+    if not verdicts:
+        console.print("No brief has been approved: nothing to verify (kerncijfers approve <brief> --by NAME).", markup=False)
+        return
+    failed = False
+    for v in verdicts:
+        for problem in v.problems:
+            _say(problem if problem.startswith("Brief ") else f"Brief {v.brief}: {problem}", "red")
+        if v.problems:
+            failed = True
+        else:
+            console.print(v.ok, markup=False)
+    if failed:
+        raise typer.Exit(1)
 
 
 # --- the figure catalogue and the brief's text (issue 16) -------------------------------------
@@ -471,3 +569,33 @@ def new_brief(
         raise _usage(str(exc)) from None
     err.print(f"added brief {slug} to {layout.briefs}; its text is {target}, copied from brief {source}: edit it, then run kerncijfers build",
               markup=False)
+
+
+def main() -> int:  # pragma: no cover - the `kerncijfers` command and `python -m kerncijfers`
+    """Run the command; its exit code (see the README, Exit codes)."""
+    from kerncijfers.startup import skip_iri_grammars
+
+    skip_iri_grammars()
+    from typer import Abort, TyperException  # TyperException: the base of the (vendored) Click's usage errors
+
+    try:
+        code = app(standalone_mode=False)
+        code = code if isinstance(code, int) else 0
+    except TyperException as exc:
+        # A usage error (unknown command or option, missing argument) in one line, as our own usage errors.
+        command = exc.ctx.command_path if getattr(exc, "ctx", None) else "kerncijfers"
+        err.print(f"{exc.format_message()} (see {command} --help)", style="red", markup=False)
+        code = exc.exit_code
+    except Abort:
+        err.print("Aborted.", markup=False)
+        code = 1
+    except SystemExit as exc:
+        code = exc.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    return code or 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

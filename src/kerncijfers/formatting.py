@@ -47,3 +47,14 @@ def datum(value) -> str:
     from babel.dates import format_date
 
     return format_date(value, format="d MMMM y", locale=LOCALE)
+
+
+#: Spreadsheet programs run a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Prefix text a spreadsheet would run as a formula with an apostrophe (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value

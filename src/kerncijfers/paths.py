@@ -13,6 +13,9 @@ from pathlib import Path
 #: the first validation notebook (`pipeline.validate_to_stage`); see `build.kernels` for why.
 BATCH_FILE = ".batch.json"
 
+#: A brief's approval record (kerncijfers.approval), in data/briefs/<slug>/.
+APPROVAL_RECORD = "vastgesteld.json"
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -48,6 +51,14 @@ class Layout:
     @property
     def briefs(self) -> Path:
         return self.data_dir / "briefs.yml"
+
+    def approval_record(self, slug: str) -> Path:
+        """The brief's approval record (kerncijfers.approval); absent while the brief is a concept."""
+        return self.data_dir / "briefs" / slug / APPROVAL_RECORD
+
+    def staged_approval_record(self, slug: str) -> Path:
+        """Where a revising build keeps the brief's new record until it publishes (beside stage/validated)."""
+        return self.stage / "briefs" / slug / APPROVAL_RECORD
 
     @property
     def expectations(self) -> Path:

@@ -96,8 +96,20 @@ def plan(layout: Layout) -> list[Step]:
     except RenderFailed as exc:
         raise BuildFailed([str(exc)]) from None
     shared = _hash(code_hash(layout, report=True), report_inputs, published, renderer)
-    steps.append(Step("report", "report", _hash(shared, validated_key, briefs), {"shared": shared}))
+    records = sorted(k for folder in sorted((layout.data_dir / "briefs").glob("*")) for k in approval_key(layout, folder.name))
+    steps.append(Step("report", "report", _hash(shared, validated_key, briefs, *records), {"shared": shared}))
     return steps
+
+
+def approval_key(layout: Layout, slug: str) -> list[str]:
+    """What a brief's key takes from its approval record: its bytes (staged during a revision); nothing for a concept.
+
+    The pages show the approval (report.vaststelling), so approving or withdrawing renders the brief again.
+    """
+    for path in (layout.staged_approval_record(slug), layout.approval_record(slug)):
+        if path.is_file():
+            return [hashlib.sha256(path.read_bytes()).hexdigest()]
+    return []
 
 
 def brief_keys(layout: Layout, steps: list[Step]) -> dict:
@@ -113,5 +125,6 @@ def brief_keys(layout: Layout, steps: list[Step]) -> dict:
     shared = next(s for s in steps if s.kind == "report").params["shared"]
     validated = [(s.params["peildatum"], s.key) for s in steps if s.kind == "validate"]
     briefs = load_briefs(layout.briefs)
-    keys = {b.slug: _hash(shared, repr(b), *(key for p, key in validated if p <= b.cutoff.isoformat())) for b in briefs}
+    keys = {b.slug: _hash(shared, repr(b), *(key for p, key in validated if p <= b.cutoff.isoformat()), *approval_key(layout, b.slug))
+            for b in briefs}
     return {"briefs": keys, "site": _hash(shared, *(repr(b) for b in briefs))}

@@ -27,9 +27,16 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
 
 
-def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildResult:
-    """Run the stale steps and publish their outputs together. Raises BuildFailed, publishing nothing."""
+def run_build(layout: Layout, *, force: bool = False, progress=None, revise: str | None = None, reason: str | None = None) -> BuildResult:
+    """Run the stale steps and publish their outputs together. Raises BuildFailed, publishing nothing.
+
+    `revise` names an approved brief whose figures this build may change, for `reason`
+    (kerncijfers.revisions); such a build renders everything again.
+    """
+    from kerncijfers import revisions  # imports approval, which reads records only a report build needs
+
     say = progress or (lambda msg: None)
+    force = force or revise is not None
     _check_inputs(layout)
     with build_lock(layout):
         recover(layout, say)  # says what it did, also when this build then fails
@@ -40,22 +47,32 @@ def run_build(layout: Layout, *, force: bool = False, progress=None) -> BuildRes
             return result
         validate = [s for s in stale if s.kind == "validate"]
         report = any(s.kind == "report" for s in stale)
-        _build_stage(layout, steps, validate, report, force, say, result)
+        _build_stage(layout, steps, validate, report, force, say, result, lambda: revisions.stage_revision(layout, revise, reason))
 
         # The stage holds every output of this build, and nothing published has changed yet:
-        # a check that may still stop the publication (raising BuildFailed) belongs here.
+        # an approved brief's figures change only by a revision (kerncijfers.revisions).
+        try:
+            revisions.guard(layout, revise)
+        except BaseException:
+            shutil.rmtree(layout.stage, ignore_errors=True)  # nothing was published
+            raise
         moves = publish(layout, validate, report, say)
         _record(layout, result, report)
         finish_publication(layout, moves)
         return result
 
 
-def _build_stage(layout: Layout, steps: list[Step], validate: list[Step], report: bool, force: bool, say, result: BuildResult) -> None:
-    """Validate the stale deliveries and render the report into the stage; on any failure, remove the stage."""
+def _build_stage(layout: Layout, steps: list[Step], validate: list[Step], report: bool, force: bool, say, result: BuildResult,
+                 stage_records) -> None:
+    """Validate the stale deliveries and render the report into the stage; on any failure, remove the stage.
+
+    `stage_records` writes what the stage needs before rendering: a revision's approval record.
+    """
     if layout.stage.exists():
         shutil.rmtree(layout.stage)  # left by a killed build that published nothing (recover() ran)
     layout.stage.mkdir(parents=True)
     try:
+        stage_records()
         with contextlib.ExitStack() as validation, kernels.report_kernel(layout, report) as render_run:
             validate_run = validation.enter_context(kernels.validation_kernel(layout)) if validate else None
             stage.stage_validated(layout)

@@ -19,12 +19,16 @@ def raw_html(markup: str) -> str:
 
 
 def unwrap_raw_html(markdown: str) -> str | None:
-    """The HTML inside a raw HTML block that `raw_html` wrote, or None for other Markdown."""
-    match = RAW_HTML_BLOCK.fullmatch(markdown.strip())
+    """The HTML inside a raw HTML block that `raw_html` wrote, or None for other Markdown.
+
+    A raw block for Word that follows it (```{=openxml}, report.vaststelling) is not for a web page.
+    """
+    match = RAW_HTML_BLOCK.fullmatch(RAW_OPENXML_BLOCK.sub("", markdown).strip())
     return match["body"] if match else None
 
 
 RAW_HTML_BLOCK = re.compile(r"(?P<fence>`{3,})\{=html\}\n(?P<body>.*)\n(?P=fence)", re.S)
+RAW_OPENXML_BLOCK = re.compile(r"\n(?P<fence>`{3,})\{=openxml\}\n.*?\n(?P=fence)\n?\s*\Z", re.S)
 
 
 def html_table(

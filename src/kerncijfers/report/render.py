@@ -365,7 +365,11 @@ def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Pat
     if raw_dir is not None:
         from kerncijfers.provenance import write_export
 
-        paths.append(write_export(out_dir, [*tables, *charts, *sentences]))
+        from kerncijfers.report.vaststelling import write_versions
+
+        places = [*tables, *charts, *sentences]
+        paths.append(write_export(out_dir, places))
+        paths += write_versions(out_dir, brief, Path(validated_dir), raw_dir.parent, places)  # once a brief has been approved
     return paths
 
 

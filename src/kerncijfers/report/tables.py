@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from kerncijfers import formatting as fmt
+from kerncijfers.formatting import neutralise
 from kerncijfers.brief import OWN_PEILDATA, Brief, limit_for  # noqa: F401 - both also imported from here by the pages
 from kerncijfers.report.markup import html_table
 from kerncijfers.provenance import Figure, Ledger, Recorder, cell_id, figure_html, ref
@@ -40,8 +41,6 @@ TABEL_4_RIJEN = {
     "volledig_terugbetaald": "Volledig terugbetaalde leningen",
 }
 
-#: Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class MissingDelivery(LookupError):
@@ -287,13 +286,6 @@ def _markdown(table: LetterTable) -> str:
 
 
 # --- exports -------------------------------------------------------------------------------
-
-
-def neutralise(value):
-    """Prefix text a spreadsheet would run as a formula with an apostrophe (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def tidy_csv(table: LetterTable) -> bytes:

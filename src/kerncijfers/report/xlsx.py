@@ -90,7 +90,7 @@ def accessible_xlsx(table, created: dt.datetime) -> bytes:
     from openpyxl.worksheet.table import Table, TableStyleInfo
     from openpyxl.writer.excel import ExcelWriter
 
-    from kerncijfers.report.tables import neutralise
+    from kerncijfers.formatting import neutralise
 
     header, rows, measures = wide(table)
     settings = publication()
