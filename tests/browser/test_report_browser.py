@@ -201,12 +201,34 @@ def test_deviations_page_explains_each_finding_and_lists_what_matched(visits):
     assert "293" in text  # the number of checks, so a reader sees what was checked
 
 
-def test_no_axe_violations_with_every_rule_and_the_statement_records_them(visits, site: Path, served: str, repo_root: Path):
+@pytest.fixture(scope="session")
+def axe_results(repo_root: Path):
+    """The axe result per renderer and page, written into site/toegankelijkheid-resultaten.json when the session ends.
+
+    Written at the end, not as each renderer is checked: every page rendered during the session renders
+    the statement from the same file, so a test that renders twice sees the same bytes.
+    """
+    from kerncijfers.report.statement import RESULTS
+
+    found: dict = {}
+    yield found
+    if not found:
+        return
+    path = repo_root / "site" / RESULTS
+    previous = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    data = {"axe": found["axe"], "regels": AXE_OPTIONS["runOnly"]["values"], "paginas": {**previous.get("paginas", {}), **found["paginas"]}}
+    if data["axe"] != previous.get("axe") or data["regels"] != previous.get("regels"):
+        data["paginas"] = found["paginas"]  # results of another axe or rule set no longer hold
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8", newline="\n")
+
+
+def test_no_axe_violations_with_every_rule_and_the_statement_records_them(visits, site: Path, served: str, axe_results: dict):
     """axe with WCAG 2.0/2.1 A and AA and its best practices finds nothing on any page; the result per page goes
-    into site/toegankelijkheid-resultaten.json, which the toegankelijkheidsverklaring renders (report.statement)."""
+    into site/toegankelijkheid-resultaten.json (at the end of the session), which the toegankelijkheidsverklaring
+    renders (report.statement)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    from kerncijfers.report.statement import HTML_PAGE, RESULTS, content_hash
+    from kerncijfers.report.statement import HTML_PAGE, content_hash
 
     renderer = "quarto" if (site / "site_libs").is_dir() else "preview"
     axe = Axe()
@@ -219,13 +241,8 @@ def test_no_axe_violations_with_every_rule_and_the_statement_records_them(visits
             recorded[name] = {"inhoud": content_hash(site / name), "overtredingen": sorted(r["id"] for r in results.response["violations"])}
         if results.violations_count:
             reports.append(f"{url}\n{results.generate_report()}")
-    path = repo_root / "site" / RESULTS
-    previous = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    pages = {**previous.get("paginas", {}), renderer: recorded}
-    data = {"axe": version, "regels": AXE_OPTIONS["runOnly"]["values"], "paginas": pages}
-    if data["axe"] != previous.get("axe") or data["regels"] != previous.get("regels"):
-        data["paginas"] = {renderer: recorded}  # results of another axe or rule set no longer hold
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8", newline="\n")
+    axe_results["axe"] = version
+    axe_results.setdefault("paginas", {})[renderer] = recorded
     assert not reports, "\n\n".join(reports)
 
 
