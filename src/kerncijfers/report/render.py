@@ -365,11 +365,12 @@ def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Pat
     if raw_dir is not None:
         from kerncijfers.provenance import write_export
 
-        from kerncijfers.report.vaststelling import write_versions
+        from kerncijfers.report.vaststelling import publish_versions, write_versions
 
         places = [*tables, *charts, *sentences]
         paths.append(write_export(out_dir, places))
         paths += write_versions(out_dir, brief, Path(validated_dir), raw_dir.parent, places)  # once a brief has been approved
+        paths += publish_versions(brief, raw_dir.parent, out_dir.parent)  # the approved versions' files, as Parliament received them
     return paths
 
 
