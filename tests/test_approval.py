@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from kerncijfers import approval, build, formatting, revisions
+from kerncijfers.build.lock import build_lock
 from kerncijfers.paths import Layout
 from kerncijfers.report import markup, vaststelling
 
@@ -176,9 +177,11 @@ def test_approve_records_who_what_and_the_bytes(story):
     tabel_1 = story.tree / "reports" / SLUG / "exports" / "tabel_1.csv"  # the re-delivery later changes Tabel 3, not Tabel 1
     assert manifest[f"reports/{SLUG}/exports/tabel_1.csv"] == hashlib.sha256(tabel_1.read_bytes()).hexdigest()
     assert "data/validated/2023-11-01/elip.csv" in manifest and "data/validated/2023-10-01/wi2021_kerncijfers.parquet" in manifest
-    assert not [p for p in manifest if not p.startswith((f"reports/{SLUG}/exports/", "data/validated/"))]
+    assert not [p for p in manifest if not p.startswith((f"reports/{SLUG}/exports/", f"reports/{SLUG}/data/", "data/validated/"))]
     assert not [p for p in manifest if p.endswith(("validatie.json", "validatie.ipynb", "versies.csv"))]
-    assert len([p for p in manifest if p.startswith("reports/")]) == len(list((story.tree / "reports" / SLUG / "exports").iterdir())) - 1
+    exports, open_data = (story.tree / "reports" / SLUG / folder for folder in ("exports", "data"))
+    assert len([p for p in manifest if p.startswith("reports/")]) == len(list(exports.iterdir())) - 1 + len(list(open_data.iterdir()))
+    assert f"reports/{SLUG}/data/datapackage.json" in manifest and f"reports/{SLUG}/data/tabel_3.csv" in manifest  # the open data
     assert version["fingerprint"] == approval.fingerprint(manifest)
     # The approved figures, as the letter prints them (Tabel 3, ELIP, 1 november 2023).
     assert version["figures"]["tabel_3:01-11-2023:Totaal"] == "2.739"
@@ -382,7 +385,7 @@ def test_a_tampered_record_is_refused_everywhere_in_one_line(unbuilt):
 
 def test_a_second_approval_at_once_is_refused(unbuilt):
     layout = Layout.make(root=ROOT, data_dir=unbuilt / "data", out_dir=unbuilt / "reports")
-    with build.build_lock(layout):  # a build or an approval running
+    with build_lock(layout):  # a build or an approval running
         done = kc(unbuilt, "approve", SLUG, "--by", "Test Reviewer")
     assert done.returncode == 3
     lines = done.stderr.strip().splitlines()

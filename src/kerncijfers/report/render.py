@@ -48,20 +48,25 @@ PROJECT_FILES = (
 )
 BRIEF_PAGES = "brief"
 
-#: What the report notebooks import: a build has the report kernel import it while validation runs.
-#: The one small conversion starts vl-convert's JavaScript engine, which the first chart would wait for.
-WARM_IMPORTS = (
-    "import pandas, altair, vl_convert\n"
-    "import kerncijfers.notebooks, kerncijfers.report.tables, kerncijfers.report.charts, kerncijfers.report.sentences, "
-    "kerncijfers.report.site, kerncijfers.report.changes\n"
-    "vl_convert.vegalite_to_svg({'mark': 'point', 'data': {'values': [{'x': 1}]}})"
+#: What the report notebooks import: a build's report kernel loads them while validation runs (warm_up).
+WARM_MODULES = (
+    "pandas", "altair", "vl_convert", "kerncijfers.notebooks", "kerncijfers.report.tables", "kerncijfers.report.charts",
+    "kerncijfers.report.sentences", "kerncijfers.report.site", "kerncijfers.report.changes",
 )
 
 
+def warm_up(validated_dir: str, briefs: str) -> None:
+    """What a build's report kernel calls as it starts (build.kernels): load WARM_MODULES, then preload().
 
-def warm_code(validated_dir: Path, briefs: Path) -> str:
-    """What a build's report kernel runs as it starts: WARM_IMPORTS, then preload()."""
-    return WARM_IMPORTS + f"\nimport kerncijfers.report.render as r; r.preload({str(validated_dir)!r}, {str(briefs)!r}); del r"
+    The one small conversion starts vl-convert's JavaScript engine, which the first chart would wait for.
+    The modules are loaded by name: the kernel's cache is warmed, no module here depends on them.
+    """
+    import importlib
+
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+    importlib.import_module("vl_convert").vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 1}]}})
+    preload(validated_dir, briefs)
 
 
 def preload(validated_dir: str, briefs: str) -> None:
@@ -124,7 +129,7 @@ def render_all(
 ) -> None:
     """Execute every brief's notebooks in one kernel into `out_dir`, then build `out_dir/_site`.
 
-    Pass `run` from a `kernel_session` the caller opened (with WARM_IMPORTS) to use a kernel
+    Pass `run` from a `kernel_session` the caller opened (warmed by warm_up) to use a kernel
     that has already imported what the report needs.
 
     A build passes the briefs whose inputs did not change (`kept`, build.brief_keys) and the
@@ -148,7 +153,7 @@ def render_all(
     log = layout.state_dir / "kernel-report.log" if kernel_log is _STATE_LOG else kernel_log
     session = contextlib.nullcontext(run) if run is not None else kernel_session(layout.root, log=log)
     with session as run:
-        # In a build's kernel the imports and the published history are warm (warm_code); later briefs reuse them.
+        # In a build's kernel the imports and the published history are warm (warm_up); later briefs reuse them.
         for i, brief in enumerate(briefs, start=1):
             t = time.perf_counter()
             if brief.slug in kept and published is not None:
