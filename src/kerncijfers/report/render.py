@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import importlib
 import datetime as dt
 import json
 import os
@@ -35,8 +36,8 @@ from kerncijfers.report.quarto import RenderFailed, quarto_path, quarto_version,
 
 #: Quarto's output folder (_quarto.yml's output-dir), the site readers get.
 SITE_FOLDER = "_site"
-#: The report notebooks, run once per brief, in this order.
-REPORT_NOTEBOOKS = ("brief.ipynb",)
+#: The report notebook, run once per brief.
+REPORT_NOTEBOOK = "brief.ipynb"
 #: The Quarto project's sources, copied into the reports folder.
 SITE_SOURCES = "site"
 #: Project files copied into the reports folder: the top-level _quarto.yml and the site's CSS.
@@ -49,20 +50,16 @@ PROJECT_FILES = (
 BRIEF_PAGES = "brief"
 
 #: What the report notebooks import: a build's report kernel loads them while validation runs (warm_up).
-WARM_MODULES = (
-    "pandas", "altair", "vl_convert", "kerncijfers.notebooks", "kerncijfers.report.tables", "kerncijfers.report.charts",
-    "kerncijfers.report.sentences", "kerncijfers.report.site", "kerncijfers.report.changes",
-)
+WARM_MODULES = ("pandas", "altair", "vl_convert", "kerncijfers.notebooks", "kerncijfers.report.tables",
+                "kerncijfers.report.charts", "kerncijfers.report.sentences", "kerncijfers.report.site", "kerncijfers.report.changes")
 
 
 def warm_up(validated_dir: str, briefs: str) -> None:
     """What a build's report kernel calls as it starts (build.kernels): load WARM_MODULES, then preload().
 
-    The one small conversion starts vl-convert's JavaScript engine, which the first chart would wait for.
-    The modules are loaded by name: the kernel's cache is warmed, no module here depends on them.
+    By name: it warms the kernel's cache, nothing here depends on them. The small conversion starts
+    vl-convert's JavaScript engine, which the first chart would wait for.
     """
-    import importlib
-
     for name in WARM_MODULES:
         importlib.import_module(name)
     importlib.import_module("vl_convert").vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 1}]}})
@@ -385,13 +382,12 @@ def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Pat
 def _execute(run: Callable, root: Path, folder: Path, parameters: dict, shown: dict) -> None:
     from kerncijfers.notebooks import NotebookFailed
 
-    for name in REPORT_NOTEBOOKS:
-        target = folder / name
-        try:
-            run(root / "notebooks" / name, target, parameters, shown=shown)
-        except NotebookFailed as exc:
-            # Name the brief, and where the executed notebook with the traceback is.
-            raise NotebookFailed(f"report of brief {parameters['brief']} ({target})", exc.ename, exc.evalue) from None
+    target = folder / REPORT_NOTEBOOK
+    try:
+        run(root / "notebooks" / REPORT_NOTEBOOK, target, parameters, shown=shown)
+    except NotebookFailed as exc:
+        # Name the brief, and where the executed notebook with the traceback is.
+        raise NotebookFailed(f"report of brief {parameters['brief']} ({target})", exc.ename, exc.evalue) from None
 
 
 def _relative(path: Path, root: Path) -> str:
