@@ -281,6 +281,18 @@ def test_a_revision_is_a_visible_erratum(story):
     assert f"tabel_3:01-11-2023:'19,485,versie 1 (vastgesteld {story.today}),485\n" in story.versions_csv
 
 
+def test_the_approved_version_stays_on_the_site_linked_from_herzieningen(story):
+    """What Parliament received: version 1's files, as approved, beside the revised figures, and linked from every page."""
+    archived = story.tree / "data" / "briefs" / SLUG / "versie-1" / "exports" / "provenance.csv"
+    on_site = story.tree / "reports" / "_site" / SLUG / "versies" / "1" / "exports" / "provenance.csv"
+    assert on_site.read_bytes() == archived.read_bytes()
+    assert "tabel_3:01-11-2023:Totaal,tabel_3,2.739," in on_site.read_text(encoding="utf-8")  # the approved figure, not 2.740
+    assert (on_site.parents[2] / "1" / "data" / "datapackage.json").is_file()
+    for name, text in story.pages["revised"].items():
+        assert '<a href="versies/1/exports/provenance.csv">exports/provenance.csv</a>' in text, name
+        assert "Versie 1, vastgesteld op " in text, name
+
+
 def test_verify_says_a_revised_brief_is_not_approved(story):
     done = story.steps["verify revised"]
     assert done.returncode == 1

@@ -96,21 +96,46 @@ def test_the_report_counts_the_cross_table_check_apart(repo_root):
     assert (row["Tabellen"], row["Aansluitingen"], row["Controles"]) == ("4", "1", "87")
 
 
-def test_every_exit_code_the_cli_uses_is_in_the_readme(repo_root):
-    """Each `typer.Exit(<code>)` in cli.py is a row of the README's exit-code table, and `build --help` names 3."""
+def _exit_codes_by_command(repo_root) -> dict[str, set[int]]:
+    """Each command's name and the codes of the `typer.Exit(<code>)` in its function, read from every module of the CLI."""
     import ast
+
+    import importlib
+
+    shared = importlib.import_module("kerncijfers.cli.app")
+
+    out: dict[str, set[int]] = {}
+    for path in sorted((repo_root / "src/kerncijfers/cli").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            codes = set()
+            for call in ast.walk(node):
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "Exit" and call.args:
+                    arg = call.args[0]
+                    codes.add(arg.value if isinstance(arg, ast.Constant) else getattr(shared, arg.id))
+            for deco in node.decorator_list:
+                if isinstance(deco, ast.Call) and getattr(deco.func, "attr", None) == "command":
+                    name = deco.args[0].value if deco.args else node.name.replace("_", "-")
+                    out[name] = codes
+            if not any(getattr(getattr(d, "func", None), "attr", None) == "command" for d in node.decorator_list):
+                out[f"helper:{path.stem}.{node.name}"] = codes
+    return out
+
+
+def test_every_exit_code_the_cli_uses_is_in_the_readme(repo_root):
+    """Each `typer.Exit(<code>)` in the CLI is a row of the README's exit-code table; the commands that exit 3 say so in --help."""
     import re
 
-    from kerncijfers import cli
-
-    tree = ast.parse((repo_root / "src/kerncijfers/cli.py").read_text(encoding="utf-8"))
-    used = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Exit" and node.args:
-            arg = node.args[0]
-            used.add(arg.value if isinstance(arg, ast.Constant) else getattr(cli, arg.id))
+    by_command = _exit_codes_by_command(repo_root)
+    used = set().union(*by_command.values())
     documented = {int(c) for c in re.findall(r"^\| (\d) \|", (repo_root / "README.md").read_text(encoding="utf-8"), re.M)}
     assert used == {1, 2, 3}
     assert used | {0} == documented
-    proc = kerncijfers("build", "--help", cwd=repo_root)
-    assert "3 when\n  another build" in proc.stdout or "3 when another build" in " ".join(proc.stdout.split())
+    locked = sorted(name for name, codes in by_command.items() if 3 in codes)
+    assert locked == ["approve", "build", "verify"]
+    row = next(line for line in (repo_root / "README.md").read_text(encoding="utf-8").splitlines() if line.startswith("| 3 |"))
+    for name in locked:
+        assert f"`{name}`" in row, f"the README's exit code 3 does not name {name}"
+        proc = kerncijfers(name, "--help", cwd=repo_root)
+        assert re.search(r"\b3 when a(nother)? build", " ".join(proc.stdout.split())), f"{name} --help does not say it exits 3"

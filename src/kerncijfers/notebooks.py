@@ -24,8 +24,14 @@ if TYPE_CHECKING:
 #: Metadata that changes on every run and would make executed notebooks undiffable.
 VOLATILE_NOTEBOOK_KEYS = ("papermill", "widgets")
 VOLATILE_CELL_KEYS = ("execution", "papermill")
-#: What every kernel runs first (kerncijfers.startup), before a warm-up or a notebook imports anything.
-KERNEL_STARTUP = "from kerncijfers.startup import skip_iri_grammars; skip_iri_grammars()"
+#: What every kernel calls first (kerncijfers.startup), before a warm-up or a notebook imports anything.
+KERNEL_STARTUP = ("kerncijfers.startup.skip_iri_grammars",)
+
+
+def call_line(function: str, *args: str) -> str:
+    """The line of Python a kernel runs to call `function` (its dotted name) with `args`: a kernel takes code, not objects."""
+    module, _, name = function.rpartition(".")
+    return f"from {module} import {name}; {name}({', '.join(repr(str(a)) for a in args)})"
 
 
 def reset_namespace() -> None:
@@ -52,12 +58,13 @@ class NotebookFailed(Exception):
 
 
 @contextlib.contextmanager
-def kernel_session(cwd: Path, log: Path | None = None, warm: str | None = None):
+def kernel_session(cwd: Path, log: Path | None = None, warm: tuple[str, ...] | None = None):
     """Yield a function `run(input, output, parameters, shown=None)` that executes notebooks in one kernel.
 
     The kernel's own stderr (start-up chatter) goes to `log`, not to the analyst's terminal.
-    `warm` is code (imports) the kernel runs as it starts, before it answers: in its own
-    process, on the second core, it pays the import cost while the build does other work.
+    `warm` names a function and its arguments, e.g. ("kerncijfers.pipeline.validator_for", "expectations"):
+    the kernel calls it as it starts, before it answers. In its own process, on the second core,
+    it pays the import cost while the build does other work.
     """
     km = _client_closing_manager()(kernel_name="python3")
     if log is not None:
@@ -67,8 +74,8 @@ def kernel_session(cwd: Path, log: Path | None = None, warm: str | None = None):
         # The warm-up runs as the kernel starts (IPython's exec_lines), before it answers the
         # first notebook. Sending it as a request from a separate client instead lost it at
         # times, or left the next kernel unanswered.
-        lines = [KERNEL_STARTUP, *(warm or "").splitlines()]
-        extra = [f"--IPKernelApp.exec_lines={line}" for line in lines if line.strip()]
+        lines = [call_line(*KERNEL_STARTUP), *([call_line(*warm)] if warm else [])]
+        extra = [f"--IPKernelApp.exec_lines={line}" for line in lines]
         km.start_kernel(cwd=str(cwd), stderr=stream, stdout=stream, extra_arguments=extra)
 
         def run(notebook: Path, output: Path, parameters: dict, shown: dict | None = None) -> nbformat.NotebookNode:

@@ -150,3 +150,15 @@ def test_every_distribution_names_the_real_file_under_the_base_url(reports):
         assert str(graph.value(distribution, DCAT.mediaType)) == "http://www.iana.org/assignments/media-types/text/csv"
         titles = {t.language: str(t) for t in graph.objects(distribution, DCT.title)}
         assert set(titles) == {"nl", "en"}
+
+
+def test_the_package_points_to_versies_csv_and_names_no_status(reports):
+    """An approval is bound to the package's bytes, so it says where each figure's version is, the same for every status."""
+    package = json.loads((reports / "2023-12" / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    home = package["homepage"]
+    assert home == f"{publication().basis_url}2023-12/"
+    assert package["description"].endswith(
+        f"Zodra de brief is vastgesteld, staat in {home}exports/versies.csv bij welke versie van de brief elk cijfer hoort "
+        f"(vastgesteld of herzien, met het vastgestelde cijfer); de bestanden van elke vastgestelde versie staan in {home}versies/."
+    )
+    assert "Concept" not in package["description"] and "nog niet vastgesteld" not in package["description"]

@@ -105,6 +105,9 @@ def test_cover_sheet_says_title_source_peildatum_and_licence(workbooks):
     assert cover["Peildatum"] == "1 oktober 2023"
     assert cover["Licentie"].startswith("Creative Commons Zero 1.0 Universeel (CC0-1.0)")
     assert "Lege cel" not in cover  # every category has loans, so an average
+    # Where the version is said: beside it, in versies.csv; the workbook itself is approved by its bytes.
+    assert cover["Versie"].startswith("Zodra de brief is vastgesteld, staat in versies.csv in dezelfde map bij welke versie")
+    assert "de map versies/ van de brief" in cover["Versie"]
     tabel_1 = workbooks["tabel_1"][1]["Toelichting"]
     assert "Lege cel" in [row[0].value for row in tabel_1.iter_rows()]  # no percentage of the inburgeringsplichtigen
     assert not any(workbook[s].merged_cells.ranges for s in workbook.sheetnames)

@@ -10,7 +10,7 @@ while this process stages its copy. What each kernel keeps, and when that goes s
   files' sizes and times); the list comes from `BATCH_FILE` in the staged validated
   folder, which `stage.validate` writes. The kernel is shut down before the report runs.
 - The report kernel imports pandas, Altair and vl-convert and computes every brief from
-  what is published (`report.render.warm_code` and `preload`): the files it read stay
+  what is published (`report.render.warm_up`): the files it read stay
   cached (`kerncijfers.store`, keyed by path, size and modification time), so the report
   then reads only the deliveries that are new.
 
@@ -28,7 +28,7 @@ from kerncijfers.paths import Layout
 @contextmanager
 def validation_kernel(layout: Layout):
     """Yield `run(notebook, output, parameters, shown)` for the validation notebooks."""
-    warm = f"from kerncijfers.pipeline import validator_for\nvalidator_for({str(layout.expectations)!r})"
+    warm = ("kerncijfers.pipeline.validator_for", layout.expectations)
     with kernel_session(layout.root, log=layout.state_dir / "kernel.log", warm=warm) as run:
         yield run
 
@@ -39,8 +39,6 @@ def report_kernel(layout: Layout, needed: bool):
     if not needed:
         yield None
         return
-    from kerncijfers.report.render import warm_code
-
-    warm = warm_code(layout.validated, layout.briefs)
+    warm = ("kerncijfers.report.render.warm_up", layout.validated, layout.briefs)
     with kernel_session(layout.root, log=layout.state_dir / "kernel-report.log", warm=warm) as run:
         yield run

@@ -180,6 +180,14 @@ def write_package(tables: list, brief: Brief, validated_dir: Path, out_dir: Path
         "contributors": [{"title": settings.uitgever, "path": settings.uitgever_homepage, "roles": ["publisher"]}],
         "resources": resources,
     }
+    descriptor["description"] += " " + _version_note(descriptor["homepage"])
     path = out_dir / DESCRIPTOR
     path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", newline="\n")
     return [*paths, path]
+
+
+def _version_note(homepage: str) -> str:
+    """Where the version of each figure is said: not in the package, which an approval is bound to (report.vaststelling)."""
+    from kerncijfers.report.vaststelling import VERSION_NOTE
+
+    return VERSION_NOTE.format(versies=f"{homepage}exports/versies.csv", map=f"{homepage}versies/")

@@ -172,7 +172,8 @@ def build_site(root: Path, out_dir: Path) -> Path:
     shutil.copyfile(stylesheet, site / STYLESHEET)
     webfont.write_site_fonts(site / fonts.SITE_FOLDER)  # the stylesheet's @font-face rules point there
     for section in sections:
-        for folder in ("exports", "data"):  # the exports and the open-data package (report.opendata)
+        # The exports, the open-data package (report.opendata) and the approved versions (report.vaststelling).
+        for folder in ("exports", "data", "versies"):
             files = section.index.source.parent / folder
             if files.is_dir():
                 shutil.copytree(files, site / section.index.source.parent.name / folder)

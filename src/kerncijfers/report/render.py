@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import importlib
 import datetime as dt
 import json
 import os
@@ -35,8 +36,8 @@ from kerncijfers.report.quarto import RenderFailed, quarto_path, quarto_version,
 
 #: Quarto's output folder (_quarto.yml's output-dir), the site readers get.
 SITE_FOLDER = "_site"
-#: The report notebooks, run once per brief, in this order.
-REPORT_NOTEBOOKS = ("brief.ipynb",)
+#: The report notebook, run once per brief.
+REPORT_NOTEBOOK = "brief.ipynb"
 #: The Quarto project's sources, copied into the reports folder.
 SITE_SOURCES = "site"
 #: Project files copied into the reports folder: the top-level _quarto.yml and the site's CSS.
@@ -48,20 +49,21 @@ PROJECT_FILES = (
 )
 BRIEF_PAGES = "brief"
 
-#: What the report notebooks import: a build has the report kernel import it while validation runs.
-#: The one small conversion starts vl-convert's JavaScript engine, which the first chart would wait for.
-WARM_IMPORTS = (
-    "import pandas, altair, vl_convert\n"
-    "import kerncijfers.notebooks, kerncijfers.report.tables, kerncijfers.report.charts, kerncijfers.report.sentences, "
-    "kerncijfers.report.site, kerncijfers.report.changes\n"
-    "vl_convert.vegalite_to_svg({'mark': 'point', 'data': {'values': [{'x': 1}]}})"
-)
+#: What the report notebooks import: a build's report kernel loads them while validation runs (warm_up).
+WARM_MODULES = ("pandas", "altair", "vl_convert", "kerncijfers.notebooks", "kerncijfers.report.tables",
+                "kerncijfers.report.charts", "kerncijfers.report.sentences", "kerncijfers.report.site", "kerncijfers.report.changes")
 
 
+def warm_up(validated_dir: str, briefs: str) -> None:
+    """What a build's report kernel calls as it starts (build.kernels): load WARM_MODULES, then preload().
 
-def warm_code(validated_dir: Path, briefs: Path) -> str:
-    """What a build's report kernel runs as it starts: WARM_IMPORTS, then preload()."""
-    return WARM_IMPORTS + f"\nimport kerncijfers.report.render as r; r.preload({str(validated_dir)!r}, {str(briefs)!r}); del r"
+    By name: it warms the kernel's cache, nothing here depends on them. The small conversion starts
+    vl-convert's JavaScript engine, which the first chart would wait for.
+    """
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+    importlib.import_module("vl_convert").vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 1}]}})
+    preload(validated_dir, briefs)
 
 
 def preload(validated_dir: str, briefs: str) -> None:
@@ -124,7 +126,7 @@ def render_all(
 ) -> None:
     """Execute every brief's notebooks in one kernel into `out_dir`, then build `out_dir/_site`.
 
-    Pass `run` from a `kernel_session` the caller opened (with WARM_IMPORTS) to use a kernel
+    Pass `run` from a `kernel_session` the caller opened (warmed by warm_up) to use a kernel
     that has already imported what the report needs.
 
     A build passes the briefs whose inputs did not change (`kept`, build.brief_keys) and the
@@ -148,7 +150,7 @@ def render_all(
     log = layout.state_dir / "kernel-report.log" if kernel_log is _STATE_LOG else kernel_log
     session = contextlib.nullcontext(run) if run is not None else kernel_session(layout.root, log=log)
     with session as run:
-        # In a build's kernel the imports and the published history are warm (warm_code); later briefs reuse them.
+        # In a build's kernel the imports and the published history are warm (warm_up); later briefs reuse them.
         for i, brief in enumerate(briefs, start=1):
             t = time.perf_counter()
             if brief.slug in kept and published is not None:
@@ -365,11 +367,12 @@ def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Pat
     if raw_dir is not None:
         from kerncijfers.provenance import write_export
 
-        from kerncijfers.report.vaststelling import write_versions
+        from kerncijfers.report.vaststelling import publish_versions, write_versions
 
         places = [*tables, *charts, *sentences]
         paths.append(write_export(out_dir, places))
         paths += write_versions(out_dir, brief, Path(validated_dir), raw_dir.parent, places)  # once a brief has been approved
+        paths += publish_versions(brief, raw_dir.parent, out_dir.parent)  # the approved versions' files, as Parliament received them
     return paths
 
 
@@ -379,13 +382,12 @@ def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Pat
 def _execute(run: Callable, root: Path, folder: Path, parameters: dict, shown: dict) -> None:
     from kerncijfers.notebooks import NotebookFailed
 
-    for name in REPORT_NOTEBOOKS:
-        target = folder / name
-        try:
-            run(root / "notebooks" / name, target, parameters, shown=shown)
-        except NotebookFailed as exc:
-            # Name the brief, and where the executed notebook with the traceback is.
-            raise NotebookFailed(f"report of brief {parameters['brief']} ({target})", exc.ename, exc.evalue) from None
+    target = folder / REPORT_NOTEBOOK
+    try:
+        run(root / "notebooks" / REPORT_NOTEBOOK, target, parameters, shown=shown)
+    except NotebookFailed as exc:
+        # Name the brief, and where the executed notebook with the traceback is.
+        raise NotebookFailed(f"report of brief {parameters['brief']} ({target})", exc.ename, exc.evalue) from None
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -4,7 +4,13 @@
 - Never approved, or withdrawn: "Concept: nog niet vastgesteld", so a draft is never taken for
   the figures Parliament received.
 - Revised: the brief is no longer approved; a "Herzieningen" section gives each revision's date,
-  reason and every changed figure old → new, and each changed table cell carries "[r]".
+  reason and every changed figure old → new, and each changed figure carries "[r]": in the
+  tables, the charts' data and the sentences of the running text. It links every approved
+  version's files, published at `<brief>/versies/<n>/` (`publish_versions`).
+
+The brief's exports and open data carry no version: an approval is bound to their bytes, so they
+cannot change with it. They point to `exports/versies.csv` (`VERSION_NOTE`), which says per figure
+which version it belongs to, and to the approved versions' files.
 
 The notebook's `vaststelling` cell calls `status`, before the cells that show the tables, and
 shows what it returns. The output is a raw HTML block for the pages and a raw Office Open XML
@@ -17,6 +23,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
+import re
+import shutil
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
@@ -26,6 +34,15 @@ from kerncijfers.report.markup import raw_html
 
 MARK = "[r]"
 CONCEPT = "Concept: nog niet vastgesteld."
+#: The brief's folder of its approved versions, one subfolder per version (copied from data/briefs/<slug>/versie-<n>/).
+VERSIONS_FOLDER = "versies"
+#: The files of an approved version the Herzieningen section links: every figure with its value, the open data.
+VERSION_LINKS = (approval.PROVENANCE, "datapackage.json")
+#: What the XLSX cover sheets and the open data's datapackage.json say about versions: the same for
+#: every status, as they are part of what is approved. `{versies}` is where versies.csv is, `{map}` the versions' folder.
+VERSION_NOTE = ("Zodra de brief is vastgesteld, staat in {versies} bij welke versie van de brief elk cijfer hoort "
+                "(vastgesteld of herzien, met het vastgestelde cijfer); de bestanden van elke vastgestelde versie "
+                "staan in {map}.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,9 +103,9 @@ def revisions(record: dict | None, current: dict[str, str]) -> list[dict]:
 
 
 def status(brief, validated_dir, data_dir, tables: dict, charts: dict, sentences: list):
-    """The approval status of the brief to show, and its tables and charts with the revised cells marked "[r]".
+    """The approval status of the brief to show, and its tables, charts and sentences with the revised figures marked "[r]".
 
-    Returns (tables, charts, Status): the tables and charts as given when nothing is revised.
+    Returns (tables, charts, sentences, Status): as given when nothing is revised.
     """
     current = _figures([*tables.values(), *charts.values(), *sentences])
     record = record_for(brief, validated_dir, data_dir)
@@ -97,7 +114,24 @@ def status(brief, validated_dir, data_dir, tables: dict, charts: dict, sentences
     if pending:
         tables = {k: _marked(t, pending, "rows") for k, t in tables.items()}
         charts = {k: _marked(c, pending, "table") for k, c in charts.items()}
-    return tables, charts, _status(record, changes)
+        sentences = [marked_sentence(z, pending) for z in sentences]
+    return tables, charts, sentences, _status(record, changes, published_versions(record, Path(data_dir) / "briefs" / brief.slug))
+
+
+def marked_sentence(sentence, ids: set[str]):
+    """The sentence (report.sentences.Sentence) with "[r]" after each revised figure in its text and its provenance.
+
+    A figure is marked where it stands as a whole: not inside a longer number ("940" in "2.940").
+    """
+    revised = [i for i in sentence.figures if i in ids]
+    if not revised:
+        return sentence
+    text = sentence.text
+    for i in revised:
+        shown = sentence.figures[i]
+        text = re.sub(rf"(?<![\w.,]){re.escape(shown)}(?!\w|[.,]\d)(?! \[r\])", lambda m: f"{m.group(0)} {MARK}", text)
+    provenance = {k: dataclasses.replace(f, shown=f"{f.shown} {MARK}") if f.id in ids else f for k, f in sentence.provenance.items()}
+    return dataclasses.replace(sentence, text=text, provenance=provenance)
 
 
 def _marked(place, ids: set[str], attribute: str):
@@ -119,7 +153,33 @@ def _marked(place, ids: set[str], attribute: str):
     return dataclasses.replace(place, table=table, provenance=provenance)
 
 
-def _status(record: dict | None, changes: list[dict]) -> Status:
+def published_versions(record: dict | None, archive: Path) -> list[dict]:
+    """The approved versions whose files are kept (data/briefs/<slug>/versie-<n>/): number, date, who, and the files to link."""
+    out = []
+    for v in (record or {}).get("versions", []):
+        folder = Path(archive) / f"versie-{v['version']}"
+        if folder.is_dir():
+            files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name in VERSION_LINKS)
+            out.append({"version": v["version"], "date": v["date"], "by": v["by"], "files": files})
+    return out
+
+
+def publish_versions(brief, data_dir: Path, folder: Path) -> list[Path]:
+    """Copy every approved version's files kept beside the record into the brief's `versies/<n>/`, so the site serves them."""
+    target = Path(folder) / VERSIONS_FOLDER
+    if target.exists():
+        shutil.rmtree(target)
+    archive = Path(data_dir) / "briefs" / brief.slug
+    paths = []
+    for version in sorted(archive.glob("versie-*")) if archive.is_dir() else []:
+        number = version.name.removeprefix("versie-")
+        if number.isdigit():
+            shutil.copytree(version, target / number)
+            paths += sorted(p for p in (target / number).rglob("*") if p.is_file())
+    return paths
+
+
+def _status(record: dict | None, changes: list[dict], versions: list[dict] = ()) -> Status:
     state = approval.status(record)
     version = approval.approved_version(record)
     e = html.escape
@@ -144,10 +204,26 @@ def _status(record: dict | None, changes: list[dict]) -> Status:
             items.append(f"<li>{e(head)}<ul>{listed}</ul></li>")
             word += [("Normal", "", head)] + [("Normal", "", "– " + approval.change_text(c)) for c in r["changes"]]
         legend = f"{MARK}: herzien cijfer, anders dan in de laatst vastgestelde versie."
+        earlier, earlier_word = _versions_list(versions)
         body += (f'\n<section class="herzieningen" aria-label="Herzieningen"><h2>Herzieningen</h2><ul>{"".join(items)}</ul>'
-                 f'<p class="legenda">{e(legend)}</p></section>')
-        paragraphs += word + [("Normal", "", legend)]
+                 f'<p class="legenda">{e(legend)}</p>{earlier}</section>')
+        paragraphs += word + [("Normal", "", legend)] + earlier_word
     return Status(body, tuple(paragraphs))
+
+
+def _versions_list(versions: list[dict]) -> tuple[str, list[tuple[str, str, str]]]:
+    """The approved versions as Parliament received them, linked to their files (pages) and named (Word)."""
+    if not versions:
+        return "", []
+    e = html.escape
+    lead = "Vastgestelde versies, zoals ze zijn gepubliceerd:"
+    items, word = [], [("Normal", "", lead)]
+    for v in versions:
+        head = f"Versie {v['version']}, vastgesteld op {_date(v['date'])} door {v['by']}"
+        links = ", ".join(f'<a href="{VERSIONS_FOLDER}/{v["version"]}/{e(f)}">{e(f)}</a>' for f in v["files"])
+        items.append(f"<li>{e(head)}: {links}</li>")
+        word.append(("Normal", "", f"– {head}: {VERSIONS_FOLDER}/{v['version']}/ op de site"))
+    return f'<p>{e(lead)}</p><ul class="versies">{"".join(items)}</ul>', word
 
 
 def write_versions(out_dir: Path, brief, validated_dir: Path, data_dir: Path, places: list) -> list[Path]:

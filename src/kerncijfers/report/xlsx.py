@@ -91,6 +91,7 @@ def accessible_xlsx(table, created: dt.datetime) -> bytes:
     from openpyxl.writer.excel import ExcelWriter
 
     from kerncijfers.formatting import neutralise
+    from kerncijfers.report.vaststelling import VERSION_NOTE
 
     header, rows, measures = wide(table)
     settings = publication()
@@ -112,6 +113,7 @@ def accessible_xlsx(table, created: dt.datetime) -> bytes:
         ("Uitgever", settings.uitgever),
         ("Licentie", f"{settings.licentie_titel} ({settings.licentie}), {settings.licentie_url}"),
         ("Contact", f"{settings.contact_naam}, {settings.contact_email}"),
+        ("Versie", VERSION_NOTE.format(versies="versies.csv in dezelfde map", map="de map versies/ van de brief op de site")),
     ]
     for label, text in lines:
         cover.append([label] if text is None else [label, text])
