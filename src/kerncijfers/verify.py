@@ -119,7 +119,7 @@ def _compare_with_rebuild(layout: Layout, verdicts: list[Verdict], say) -> None:
         stage_validated(layout)
         scratch = layout.stage / "reports"
         say("Rebuilding the pages and Word files into a scratch folder to compare them byte for byte")
-        render_all(layout, scratch, say=say, notes=[], validated_dir=layout.stage / "validated", kernel_log=None)
+        render_all(layout, scratch, say=say, notes=[], validated_dir=layout.stage / "validated")  # kernel log in the state folder
         out = layout.out_dir.name
         for verdict in verdicts:
             slug = verdict.brief
