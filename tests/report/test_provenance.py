@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kerncijfers import provenance
+from kerncijfers import provenance, provenance_text
 
 
 @pytest.fixture(scope="module")
@@ -73,14 +73,14 @@ def test_the_letters_examples(figures):
     ]
     assert "voldaan-totaal-is-som-doelgroepen" in voldaan.inputs[0][1].rules
     assert "voldaan-pct-largest-remainder" in voldaan.inputs[1][1].rules
-    assert provenance.record_nl(voldaan) == (
+    assert provenance_text.record_nl(voldaan) == (
         "12.212 68%: zoals geleverd",
         "data/raw/2023-10-01/wi2013_cohorten.csv rij 17, kolommen voldaan en voldaan_pct; gecontroleerd op 11 regels",
     )
     # Running text rounds half-up to a step that fits the number (rounding.approximately), 5.4's rule.
     bijna = by_id["leningen_toegekend", "leningen_toegekend_afgerond"]
     assert (bijna.shown, bijna.operation, bijna.params) == ("bijna 139.000", "afgerond", {})
-    assert provenance.record_nl(bijna)[0] == "bijna 139.000 = 138.610 half naar boven afgerond op duizendtallen; 'bijna': de waarde ligt eronder"
+    assert provenance_text.record_nl(bijna)[0] == "bijna 139.000 = 138.610 half naar boven afgerond op duizendtallen; 'bijna': de waarde ligt eronder"
     pip = by_id["tabel_1", "tabel_1:Vastgestelde PIP's:Peildatum 1 oktober 2023"]
     assert pip.shown == "26.000 (50%)"
     assert [(role, c.row) for role, c in pip.inputs] == [("teller", 8), ("noemer", 5)]

@@ -1,17 +1,13 @@
-"""Content of two report pages for reviewers and readers of a brief.
+"""The page "Ontwikkeling sinds de vorige peildatum" (`changes_since_previous`).
 
-- "Ontwikkeling sinds de vorige peildatum" (`changes_since_previous`): per table the brief
-  uses, its delivery against the delivery before it, with large or implausible changes
-  flagged (thresholds.py) and the sentences the letter writes about them, from the data.
-- "Afwijkingen ten opzichte van de gepubliceerde brief" (`afwijkingen`): each finding of
-  check-published explained (printed value, consistent value, why), and what matched.
-
-Both return plain data and render an HTML fragment with `to_html()`; the site places it.
+Per table the brief uses, its delivery against the delivery before it, with large or
+implausible changes flagged (thresholds.py) and the sentences the letter writes about them,
+from the data. The page "Afwijkingen" is `report/afwijkingen.py`. Both return plain data and
+render an HTML fragment with `to_html()`; the site places it.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
 from dataclasses import dataclass
@@ -22,11 +18,11 @@ from typing import Callable
 from kerncijfers import formatting as fmt
 from kerncijfers.brief import Brief
 from kerncijfers.diff import CellChange, Row, TableComparison, compare, number, read_csv_text, show_change, show_value
-from kerncijfers.published import Check, check_published, inconsistencies
-from kerncijfers.report.markup import html_table
+from kerncijfers.report.afwijkingen import AfwijkingenPage, afwijkingen  # noqa: F401 - the pages import both from here
+from kerncijfers.report.markup import page_table as _table, section_id as _id
+from kerncijfers.catalogue.cells import in_hundreds
 from kerncijfers.catalogue.sources import fits_inside_fall
 from kerncijfers.report.tables import OWN_PEILDATA, TABEL_4_RIJEN, limit_for
-from kerncijfers.rounding import to_hundreds
 from kerncijfers.schema import ELIP_COHORTEN, LENING_CATEGORIEEN, TABLES
 from kerncijfers.store import validated_peildata
 from kerncijfers.thresholds import DREMPELS, Flag, cell_flags
@@ -216,7 +212,7 @@ def _wi2021(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: Ta
         if a is None:
             nieuw.setdefault(indicator, []).append(doelgroep)
             continue
-        onderwerp, beweging = _wi2021_onderwerp(indicator, [doelgroep]), _beweging(to_hundreds(a), to_hundreds(b))
+        onderwerp, beweging = _wi2021_onderwerp(indicator, [doelgroep]), _beweging(in_hundreds(a), in_hundreds(b))
         if not zinnen:
             zinnen.append(f"{_ten_opzichte_van('wi2021_kerncijfers', toen)} is het aantal {onderwerp} {beweging}.")
         else:
@@ -319,71 +315,6 @@ SENTENCES: dict[str, Callable[..., list[str]]] = {
 }
 
 
-# --- Afwijkingen ten opzichte van de gepubliceerde brief ---------------------------------------
-
-
-@dataclass(frozen=True)
-class Afwijking:
-    """One inconsistency in the printed letter, with what is consistent and why."""
-
-    plaats: str
-    cel: str
-    gedrukt: str  # as printed
-    consistent: str  # the value the rule expects
-    gebruikt: str | None  # the value the pipeline uses (correcties.csv), if documented
-    soort: str
-    regel: str
-    reden: str | None  # from correcties.csv; None when it has no explanation yet
-    analyse: str = ""  # the rules' own finding: the likely wrong cell and the value that fits (Check.toelichting)
-
-
-@dataclass(frozen=True)
-class AfwijkingenPage:
-    """The page "Afwijkingen ten opzichte van de gepubliceerde brief"."""
-
-    brief: str  # the folder under data/published/
-    afwijkingen: tuple[Afwijking, ...]
-    in_orde: tuple[tuple[str, tuple[Check, ...]], ...]  # per plaats, the checks that matched
-    controles: int  # all checks run
-
-    @property
-    def zonder_reden(self) -> tuple[Afwijking, ...]:
-        return tuple(a for a in self.afwijkingen if a.reden is None)
-
-    def to_html(self) -> str:
-        return _afwijkingen_html(self)
-
-
-def read_correcties(path: Path) -> dict[tuple[str, str], dict[str, str]]:
-    """correcties.csv by (plaats, cel)."""
-    with Path(path).open(encoding="utf-8", newline="") as f:
-        return {(r["plaats"], r["cel"]): r for r in csv.DictReader(f)}
-
-
-def afwijkingen(published_folder: Path) -> AfwijkingenPage:
-    """check-published's findings, each joined with its explanation in correcties.csv, and every check that matched."""
-    published_folder = Path(published_folder)
-    checks = check_published(published_folder)
-    correcties_path = published_folder / "correcties.csv"
-    correcties = read_correcties(correcties_path) if correcties_path.exists() else {}
-    found = []
-    for c in inconsistencies(checks):
-        uitleg = correcties.get((c.plaats, c.cel))
-        found.append(
-            Afwijking(
-                c.plaats, c.cel, c.gedrukt, c.verwacht, uitleg["gebruikt"] if uitleg else None, c.soort, c.regel,
-                uitleg["reden"] if uitleg else None, c.toelichting,
-            )
-        )
-    # A cell with any failed check is not "in orde", even where another rule on it held.
-    failed = {(c.plaats, c.cel) for c in checks if not c.klopt}
-    groups: dict[str, list[Check]] = {}
-    for c in checks:
-        if c.klopt and (c.plaats, c.cel) not in failed:
-            groups.setdefault(c.plaats, []).append(c)
-    return AfwijkingenPage(published_folder.name, tuple(found), tuple((p, tuple(cs)) for p, cs in groups.items()), len(checks))
-
-
 # --- HTML -------------------------------------------------------------------------------------
 
 _e = html.escape
@@ -391,15 +322,6 @@ _e = html.escape
 
 def _minus(text: str) -> str:
     return "−" + text[1:] if text.startswith("-") else text
-
-
-def _id(*parts: str) -> str:
-    return "-".join("".join(ch if ch.isalnum() else "-" for ch in p.lower()).strip("-") for p in parts)
-
-
-def _table(caption: str, header: list[str], rows: list[list[str]], *, numeric: tuple[int, ...] = (), lang: dict[int, str] | None = None) -> list[str]:
-    """An accessible table in its scroll region (markup.html_table), as one item of the page's lines."""
-    return [html_table(caption, header, rows, numeric=numeric, lang=lang, css_class="kerncijfers-tabel")]
 
 
 def _row_label(key: tuple[str, ...]) -> str:
@@ -449,38 +371,3 @@ def _row_table(caption: str, key: tuple[str, ...], rows: tuple[Row, ...]) -> lis
     body = [[_row_label(r.key)] + [show_value(v) for _, v in r.values] for r in rows]
     numeric = tuple(i for i, (_, v) in enumerate(rows[0].values, start=1) if number(v) is not None)
     return _table(caption, [f"Rij ({', '.join(key)})"] + columns, body, numeric=numeric)
-
-
-def _afwijkingen_html(page: AfwijkingenPage) -> str:
-    # The counts add up for the reader: every check either found an afwijking or held; the checks
-    # that held on a cell with an afwijking are not listed as "in orde", and the page says so.
-    n_listed = sum(len(cs) for _, cs in page.in_orde)
-    n_held = page.controles - len(page.afwijkingen)
-    telling = (
-        f"{page.controles} controles, waarvan {len(page.afwijkingen)} met een afwijking en {n_held} in orde."
-    )
-    if n_held != n_listed:
-        telling += (
-            f" Van die {n_held} gaan er {n_held - n_listed} over een cel die ook een afwijking heeft; "
-            f"de andere {n_listed} staan onder ‘Wat is gecontroleerd en klopt’."
-        )
-    lines = [
-        '<section class="afwijkingen" lang="nl">',
-        f"<p>De gedrukte brief ({_e(page.brief)}) is met dezelfde regels gecontroleerd als de leveringen: {_e(telling)}</p>",
-    ]
-    rows = []
-    for a in page.afwijkingen:
-        reden = a.reden if a.reden is not None else "Nog geen toelichting in correcties.csv."
-        consistent = a.consistent if a.gebruikt in (None, a.consistent) else f"{a.consistent} (gebruikt: {a.gebruikt})"
-        regel = f"{a.regel} ({a.analyse})" if a.analyse else a.regel
-        rows.append([f"{a.plaats}: {a.cel}", a.gedrukt, consistent, a.soort, regel, reden])
-    lines += _table(
-        f"Afwijkingen in de gedrukte brief ({len(page.afwijkingen)})",
-        ["Cel", "Gedrukt", "Consistent", "Soort", "Regel", "Waarom"],
-        rows,
-    )
-    lines += [f'<section aria-labelledby="{_id("afwijkingen", "in-orde")}">', f'<h2 id="{_id("afwijkingen", "in-orde")}">Wat is gecontroleerd en klopt</h2>']
-    for plaats, checks in page.in_orde:
-        lines += _table(f"{plaats}: {len(checks)} controles in orde", ["Cel", "Gedrukt", "Regel"], [[c.cel, c.gedrukt, c.regel] for c in checks])
-    lines += ["</section>", "</section>"]
-    return "\n".join(lines) + "\n"
