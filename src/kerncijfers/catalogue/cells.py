@@ -17,7 +17,7 @@ import pandas as pd
 
 from kerncijfers import formatting as fmt
 from kerncijfers.catalogue.model import Record, record
-from kerncijfers.provenance import cell_id, ref
+from kerncijfers.provenance import Ref, cell_id, ref
 from kerncijfers.rounding import average_half_up, share_of_hundreds, to_hundreds
 from kerncijfers.store import rows_where
 
@@ -58,6 +58,29 @@ def lookup(frame: pd.DataFrame, table: str, column: str, **key) -> int:
         where = ", ".join(f"{k}={v}" for k, v in key.items())
         raise MissingDelivery(f"{table}: expected one row with {where}, found {len(rows)}. Ask DUO to deliver it.")
     return int(frame[column].iloc[rows[0]])
+
+
+# --- as delivered: a count or amount, and a count with its delivered percentage -----------------------
+
+_FORMAT = {"aantal": fmt.aantal, "bedrag": fmt.bedrag}
+
+
+def geleverd(place: str, labels: tuple[str, ...], n: int, operation: str, cell: Ref) -> Cel:
+    """A count ('aantal') or amount ('bedrag') as delivered, at (place, labels...)."""
+    return Cel(int(n), record(cell_id(place, *labels), _FORMAT[operation](int(n)), operation, n=cell))
+
+
+def geleverd_met_procent(place: str, labels: tuple[str, ...], n: int, pct: int, cells: tuple[Ref, Ref], *, haakjes: bool = False) -> Cel:
+    """A count with the percentage DUO delivered beside it: '12.212 68%' (a table), '12.212 (68%)' (a chart's data)."""
+    n, pct = int(n), Decimal(int(pct))
+    shown = f"{fmt.aantal(n)} ({fmt.procent(pct)})" if haakjes else f"{fmt.aantal(n)} {fmt.procent(pct)}"
+    params = {"_haakjes": True} if haakjes else {}
+    return Cel(n, record(cell_id(place, *labels), shown, "aantal_en_procent", n=cells[0], pct=cells[1], **params))
+
+
+def in_miljoenen(bedrag: int) -> float:
+    """An amount in millions of euros, as the loans chart draws it (to the thousand euro)."""
+    return round(bedrag / 1_000_000, 3)
 
 
 # --- Wi2021: counts published in hundreds, the share of the rounded counts --------------------------
@@ -124,20 +147,16 @@ def tabel_2_cellen(peildatum: dt.date, frame: pd.DataFrame, cohort: int, doelgro
     for status in statussen:
         n = lookup(frame, "wi2013_cohorten", status, **key)
         pct = lookup(frame, "wi2013_cohorten", f"{status}_pct", **key)
-        shown = f"{fmt.aantal(n)} {fmt.procent(Decimal(pct))}"
-        rec = record(cell_id("tabel_2", str(cohort), groep, TABEL_2_STATUSSEN[status]), shown, "aantal_en_procent",
-                     n=ref("wi2013_cohorten", peildatum, status, **key), pct=ref("wi2013_cohorten", peildatum, f"{status}_pct", **key))
-        cells.append((Cel(n, rec), pct))
-    total = Cel(totaal, record(cell_id("tabel_2", str(cohort), groep, groep), fmt.aantal(totaal), "aantal",
-                               n=ref("wi2013_cohorten", peildatum, "totaal", **key)))
+        refs = (ref("wi2013_cohorten", peildatum, status, **key), ref("wi2013_cohorten", peildatum, f"{status}_pct", **key))
+        cells.append((geleverd_met_procent("tabel_2", (str(cohort), groep, TABEL_2_STATUSSEN[status]), n, pct, refs), pct))
+    total = geleverd("tabel_2", (str(cohort), groep, groep), totaal, "aantal", ref("wi2013_cohorten", peildatum, "totaal", **key))
     return total, cells
 
 
 def tabel_3_cel(peildatum: dt.date, frame: pd.DataFrame, cohort: str, kolom: str) -> Cel:
     """Tabel 3's cell of one ELIP peildatum and cohort, as delivered."""
     n = lookup(frame, "elip", "aantal", cohort=cohort)
-    return Cel(n, record(cell_id("tabel_3", peildatum.strftime("%d-%m-%Y"), kolom), fmt.aantal(n), "aantal",
-                         n=ref("elip", peildatum, "aantal", cohort=cohort)))
+    return geleverd("tabel_3", (peildatum.strftime("%d-%m-%Y"), kolom), n, "aantal", ref("elip", peildatum, "aantal", cohort=cohort))
 
 
 # --- Wi2013 loans: counts and amounts as delivered, the average per loan derived ----------------------
@@ -151,8 +170,8 @@ def tabel_4_rij(peildatum: dt.date, frame: pd.DataFrame, categorie: str, kolomme
     cells = {c: ref("wi2013_leningen", peildatum, c, categorie=categorie) for c in ("aantal", "bedrag_eur")}
     rij = TABEL_4_RIJEN[categorie]
     return (
-        Cel(aantal, record(cell_id("tabel_4", rij, kolommen[0]), fmt.aantal(aantal), "aantal", n=cells["aantal"])),
-        Cel(bedrag, record(cell_id("tabel_4", rij, kolommen[1]), fmt.bedrag(bedrag), "bedrag", n=cells["bedrag_eur"])),
+        geleverd("tabel_4", (rij, kolommen[0]), aantal, "aantal", cells["aantal"]),
+        geleverd("tabel_4", (rij, kolommen[1]), bedrag, "bedrag", cells["bedrag_eur"]),
         Cel(gemiddeld, record(cell_id("tabel_4", rij, kolommen[2]), fmt.bedrag(gemiddeld) if gemiddeld is not None else "–",
                               "gemiddelde", bedrag=cells["bedrag_eur"], aantal=cells["aantal"])),
     )

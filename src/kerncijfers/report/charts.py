@@ -16,7 +16,7 @@ import pandas as pd
 from kerncijfers import formatting
 from kerncijfers.brief import Brief
 from kerncijfers.catalogue import cells
-from kerncijfers.provenance import Ledger, Recorder, cell_id, ref
+from kerncijfers.provenance import Ledger, Recorder, ref
 from kerncijfers.report.tables import ELIP_PEILDATA_IN_TABEL_3, TABEL_2_GROEPEN, TABEL_2_STATUSSEN, TABEL_4_RIJEN, limit_for
 from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
 from kerncijfers.store import newest_first, table_history
@@ -251,26 +251,22 @@ def wi2013_status_chart(data: pd.DataFrame, ledger: Ledger | None = None, peilda
     wide = data.pivot_table(index=["cohort", "doelgroep"], columns="status", values=["aantal", "pct"], aggfunc="first")
     totals = data.groupby(["cohort", "doelgroep"])["totaal"].first()
     rows = []
-    recorder, positions = Recorder(ledger, "grafiek_wi2013-status"), []
+    place = "grafiek_wi2013-status"
+    recorder, positions = Recorder(ledger, place), []
     for cohort in cohorts:
         for doelgroep in DOELGROEP_LABELS:
             if (cohort, doelgroep) not in totals.index:
                 continue
-            row = {"Cohort": cohort, "Doelgroep": DOELGROEP_LABELS[doelgroep], "Totaal": formatting.aantal(totals[(cohort, doelgroep)])}
+            key = {"cohort": int(cohort), "doelgroep": doelgroep}
+            labels = (cohort, DOELGROEP_LABELS[doelgroep])
+            cels = [cells.geleverd(place, (*labels, "Totaal"), totals[(cohort, doelgroep)], "aantal", ref("wi2013_cohorten", peildatum, "totaal", **key))]
             for s in STATUSSEN_TABEL2:
                 n, pct = wide.loc[(cohort, doelgroep), ("aantal", s)], wide.loc[(cohort, doelgroep), ("pct", s)]
-                row[STATUS_LABELS[s]] = f"{formatting.aantal(n)} ({formatting.procent(pct)})"
-            if recorder:
-                key = {"cohort": int(cohort), "doelgroep": doelgroep}
-                recorder.add(cell_id("grafiek_wi2013-status", cohort, row["Doelgroep"], "Totaal"), row["Totaal"], "aantal",
-                             {"n": ref("wi2013_cohorten", peildatum, "totaal", **key)})
-                positions.append((len(rows), 2))
-                for c, s in enumerate(STATUSSEN_TABEL2, start=3):
-                    recorder.add(
-                        cell_id("grafiek_wi2013-status", cohort, row["Doelgroep"], STATUS_LABELS[s]), row[STATUS_LABELS[s]], "aantal_en_procent",
-                        {"n": ref("wi2013_cohorten", peildatum, s, **key), "pct": ref("wi2013_cohorten", peildatum, f"{s}_pct", **key)}, haakjes=True,
-                    )
-                    positions.append((len(rows), c))
+                refs = (ref("wi2013_cohorten", peildatum, s, **key), ref("wi2013_cohorten", peildatum, f"{s}_pct", **key))
+                cels.append(cells.geleverd_met_procent(place, (*labels, STATUS_LABELS[s]), n, pct, refs, haakjes=True))
+            row = {"Cohort": cohort, "Doelgroep": labels[1], **{c: cel.shown for c, cel in zip(["Totaal", *statuses], cels)}}
+            recorder.record(*(cel.record for cel in cels))
+            positions += [(len(rows), c) for c in range(2, 2 + len(cels))]
             rows.append(row)
     tidy = data[["cohort", "doelgroep", "status", "aantal", "pct"]]
     return _chart("wi2013-status", title, description, chart, tidy, pd.DataFrame(rows), recorder, positions)
@@ -320,10 +316,13 @@ def elip_chart(data: pd.DataFrame, ledger: Ledger | None = None) -> Chart:
         row = {"Cohort": "Totaal" if cohort == "totaal" else cohort}
         for c, p in enumerate(peildata, start=1):
             value = wide.loc[cohort, p] if cohort in wide.index else None
-            row[p] = formatting.aantal(int(value)) if pd.notna(value) else "–"
-            if recorder and pd.notna(value):
-                recorder.add(cell_id("grafiek_elip", row["Cohort"], p), row[p], "aantal", {"n": ref("elip", str(iso[p])[:10], "aantal", cohort=cohort)})
-                positions.append((len(rows), c))
+            if pd.isna(value):
+                row[p] = "–"  # no delivery of this cohort on this peildatum
+                continue
+            cel = cells.geleverd("grafiek_elip", (row["Cohort"], p), value, "aantal", ref("elip", str(iso[p])[:10], "aantal", cohort=cohort))
+            row[p] = cel.shown
+            recorder.record(cel.record)
+            positions.append((len(rows), c))
         rows.append(row)
     tidy = data[["peildatum", "cohort", "aantal"]]
     return _chart("elip", title, description, chart, tidy, pd.DataFrame(rows), recorder, positions)
@@ -333,7 +332,7 @@ def leningen_chart(data: pd.DataFrame, ledger: Ledger | None = None) -> Chart:
     """Two bar panels with the same categories: the number of loans and their amount."""
     data = data.assign(
         categorie_label=data["categorie"].map(LENING_LABELS),
-        bedrag_mln=[round(b / 1_000_000, 3) for b in data["bedrag_eur"]],
+        bedrag_mln=[cells.in_miljoenen(b) for b in data["bedrag_eur"]],
     )
     order = [LENING_LABELS[c] for c in LENING_CATEGORIEEN if c in set(data["categorie"])]
     peildatum = formatting.datum(_date(data["peildatum"].iloc[0]))
@@ -363,21 +362,16 @@ def leningen_chart(data: pd.DataFrame, ledger: Ledger | None = None) -> Chart:
         tooltip=tooltip,
     )
     chart = alt.hconcat(aantal, bedrag, spacing=16).properties(title=title, description=description)
-    table = pd.DataFrame(
-        {
-            "Categorie": [LENING_LABELS[c] for c in data["categorie"]],
-            "Aantal": [formatting.aantal(v) for v in data["aantal"]],
-            "Bedrag": [formatting.bedrag(v) for v in data["bedrag_eur"]],
-        }
-    )
+    rows, recorder, positions = [], Recorder(ledger, "grafiek_leningen"), []
+    for r, (peildatum, categorie, aantal, bedrag) in enumerate(zip(data["peildatum"], data["categorie"], data["aantal"], data["bedrag_eur"])):
+        labels = (LENING_LABELS[categorie],)
+        cels = [cells.geleverd("grafiek_leningen", (*labels, column), n, operation, ref("wi2013_leningen", peildatum, source, categorie=categorie))
+                for column, n, operation, source in (("Aantal", aantal, "aantal", "aantal"), ("Bedrag", bedrag, "bedrag", "bedrag_eur"))]
+        rows.append({"Categorie": labels[0], "Aantal": cels[0].shown, "Bedrag": cels[1].shown})
+        recorder.record(*(cel.record for cel in cels))
+        positions += [(r, 1), (r, 2)]
+    table = pd.DataFrame(rows, columns=["Categorie", "Aantal", "Bedrag"])
     tidy = data[["peildatum", "categorie", "aantal", "bedrag_eur"]]
-    recorder, positions = Recorder(ledger, "grafiek_leningen"), []
-    if recorder:
-        for r, (peildatum, categorie) in enumerate(zip(data["peildatum"], data["categorie"])):
-            for c, (column, operation, source) in enumerate((("Aantal", "aantal", "aantal"), ("Bedrag", "bedrag", "bedrag_eur")), start=1):
-                recorder.add(cell_id("grafiek_leningen", table.iat[r, 0], column), table.iat[r, c], operation,
-                             {"n": ref("wi2013_leningen", peildatum, source, categorie=categorie)})
-                positions.append((r, c))
     return _chart("leningen", title, description, chart, tidy, table, recorder, positions)
 
 
