@@ -21,6 +21,7 @@ from kerncijfers.diff import CellChange, Row, TableComparison, compare, number, 
 from kerncijfers.report.afwijkingen import AfwijkingenPage, afwijkingen  # noqa: F401 - the pages import both from here
 from kerncijfers.report.markup import page_table as _table, section_id as _id
 from kerncijfers.catalogue.cells import in_hundreds
+from kerncijfers.catalogue.evaluate import Catalogue, evaluate
 from kerncijfers.catalogue.sources import fits_inside_fall
 from kerncijfers.report.tables import OWN_PEILDATA, TABEL_4_RIJEN, limit_for
 from kerncijfers.schema import ELIP_COHORTEN, LENING_CATEGORIEEN, TABLES
@@ -96,9 +97,13 @@ def _deliveries(validated_dir: Path, table: str, limit: dt.date) -> list[str]:
     return [p for p in validated_peildata(validated_dir) if p <= limit.isoformat() and (validated_dir / p / f"{table}.csv").is_file()]
 
 
-def changes_since_previous(validated_dir: Path, brief: Brief) -> ChangesPage:
-    """For every table: the delivery `brief` uses (as tables.limit_for selects it) against the one before."""
+def changes_since_previous(validated_dir: Path, brief: Brief, catalogue: Catalogue | None = None) -> ChangesPage:
+    """For every table: the delivery `brief` uses (as tables.limit_for selects it) against the one before.
+
+    The sentences take their figures from the brief's catalogue (`catalogue`, evaluated here when not given).
+    """
     validated_dir = Path(validated_dir)
+    catalogue = catalogue or evaluate(validated_dir, brief)
     out = []
     for name, spec in TABLES.items():
         limit = limit_for(brief, name)
@@ -124,7 +129,7 @@ def changes_since_previous(validated_dir: Path, brief: Brief) -> ChangesPage:
             a, b = number(change.old), number(change.new)
             flags = cell_flags(name, change.column, rows[change.key], a, b) if a is not None and b is not None else ()
             veranderingen.append(FlaggedChange(change, flags))
-        zinnen = SENTENCES.get(name, _generic)(toen, nu, _by_key(old, spec.key), rows, comparison)
+        zinnen = SENTENCES.get(name, _generic)(toen, nu, _by_key(old, spec.key), rows, comparison, catalogue)
         out.append(TableChanges(name, spec.title, nu, toen, comparison, tuple(veranderingen), tuple(zinnen)))
     return ChangesPage(brief, tuple(out))
 
@@ -171,28 +176,27 @@ def _ontbreekt(toen: dt.date, wat: str) -> str:
     return f"De levering van {fmt.datum(toen)} heeft geen cijfer voor {wat}; daarvoor is geen verandering te geven."
 
 
-def _wi2013_status(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison) -> list[str]:
-    """The letter's sentence of 5.2: the fall of nog plichtig, and how many got their diploma."""
-    nog_toen, nog_nu = _int(old, ("nog_plichtig",), "aantal"), _int(new, ("nog_plichtig",), "aantal")
-    ing_toen, ing_nu = _int(old, ("ingeburgerd",), "aantal"), _int(new, ("ingeburgerd",), "aantal")
-    if nog_toen is None or nog_nu is None:
-        return [_ontbreekt(toen if nog_toen is None else nu, "nog inburgeringsplichtig")]
-    daling = nog_toen - nog_nu
-    if daling > 0:
-        verloop = f"met {_personen(daling)} gedaald"
-    elif daling < 0:
-        verloop = f"met {_personen(-daling)} gestegen"
+def _wi2013_status(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison, catalogue: Catalogue) -> list[str]:
+    """The letter's sentence of 5.2, from the catalogue's figures: the change of nog plichtig, and how many got their diploma."""
+    figures = catalogue.figures
+    if "wi2013_verandering_nog_plichtig" not in figures:
+        return [_ontbreekt(toen if ("nog_plichtig",) not in old else nu, "nog inburgeringsplichtig")]
+    verandering = int(figures["wi2013_verandering_nog_plichtig"].waarde)
+    if verandering < 0:
+        verloop = f"met {_personen(-verandering)} gedaald"
+    elif verandering > 0:
+        verloop = f"met {_personen(verandering)} gestegen"
     else:
         verloop = "gelijk gebleven"
     zinnen = [f"{_ten_opzichte_van('wi2013_status', toen)} is het aantal inburgeringsplichtigen onder de Wi2013 {verloop}."]
-    if ing_toen is None or ing_nu is None:
-        zinnen.append(_ontbreekt(toen if ing_toen is None else nu, "ingeburgerd"))
+    if "wi2013_diploma_sinds_vorige" not in figures:
+        zinnen.append(_ontbreekt(toen if ("ingeburgerd",) not in old else nu, "ingeburgerd"))
     else:
-        diploma = ing_nu - ing_toen
+        diploma = int(figures["wi2013_diploma_sinds_vorige"].waarde)
         if diploma < 0:
             zinnen.append(f"Het aantal ingeburgerden is in dezelfde periode met {_personen(-diploma)} gedaald.")
         else:
-            daarvan = "Daarvan" if fits_inside_fall(diploma, -daling) else "In dezelfde periode"
+            daarvan = "Daarvan" if fits_inside_fall(diploma, verandering) else "In dezelfde periode"
             zinnen.append(f"{daarvan} {'heeft' if diploma == 1 else 'hebben'} {_personen(diploma)} een inburgeringsdiploma gehaald.")
     return zinnen
 
@@ -203,7 +207,7 @@ def _wi2021_onderwerp(indicator: str, doelgroepen: list[str]) -> str:
     return WI2021_INDICATOR.get(indicator, indicator) + (f" ({_opsomming(groepen)})" if groepen else "")
 
 
-def _wi2021(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison) -> list[str]:
+def _wi2021(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison, catalogue: Catalogue) -> list[str]:
     """Each Wi2021 figure both deliveries hold, in hundreds as the letter publishes them (footnote 5)."""
     zinnen, nieuw = [], {}
     for key in new:
@@ -226,7 +230,7 @@ def _opsomming(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
-def _elip(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison) -> list[str]:
+def _elip(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison, catalogue: Catalogue) -> list[str]:
     """The ELIP total and the cohorts that moved most."""
     a, b = _int(old, ("totaal",), "aantal"), _int(new, ("totaal",), "aantal")
     if a is None or b is None:
@@ -247,7 +251,7 @@ def _elip(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: Tabl
     return zinnen
 
 
-def _wi2013_cohorten(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison) -> list[str]:
+def _wi2013_cohorten(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison, catalogue: Catalogue) -> list[str]:
     """Tabel 2 summed over the cohorts both deliveries hold (doelgroep totaal)."""
     keys = [k for k in new if k[1] == "totaal" and k in old]
     if not keys:
@@ -265,7 +269,7 @@ def _wi2013_cohorten(toen: dt.date, nu: dt.date, old: Values, new: Values, compa
     return zinnen
 
 
-def _wi2013_leningen(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison) -> list[str]:
+def _wi2013_leningen(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison, catalogue: Catalogue) -> list[str]:
     """The number of loans per category of Tabel 4."""
     zinnen = []
     for categorie in LENING_CATEGORIEEN:
@@ -282,7 +286,7 @@ def _wi2013_leningen(toen: dt.date, nu: dt.date, old: Values, new: Values, compa
     return zinnen
 
 
-def _overige_cijfers(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison) -> list[str]:
+def _overige_cijfers(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison, catalogue: Catalogue) -> list[str]:
     """Figures from other sources that both deliveries hold, each with its own description and unit."""
     zinnen = []
     for key, row in new.items():
@@ -300,11 +304,11 @@ def _overige_cijfers(toen: dt.date, nu: dt.date, old: Values, new: Values, compa
     return [f"{_ten_opzichte_van('overige_cijfers', toen)} zijn deze cijfers veranderd:"] + zinnen
 
 
-def _generic(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison) -> list[str]:
+def _generic(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison, catalogue: Catalogue) -> list[str]:
     return [f"Ten opzichte van {fmt.datum(toen)} zijn {len(comparison.changes)} van {comparison.cells_compared} cijfers veranderd."]
 
 
-#: Per table, the sentences about its development: (previous date, date, old rows, new rows, comparison) -> sentences.
+#: Per table, the sentences about its development: (previous date, date, old rows, new rows, comparison, catalogue) -> sentences.
 SENTENCES: dict[str, Callable[..., list[str]]] = {
     "wi2021_kerncijfers": _wi2021,
     "wi2013_cohorten": _wi2013_cohorten,
