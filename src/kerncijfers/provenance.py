@@ -1,9 +1,9 @@
 """Where every published figure comes from: the delivered cells, the computation, the rules they passed.
 
 A figure of the report (a cell of Tabel 1–4, a figure of a sentence, a value in a chart's
-data table) is recorded where it is made, by the code that makes it: `Ledger.figure` gets
-the figure as shown, an operation code with its parameters, and a `Ref` per input (table,
-peildatum, column and key of the validated row). The ledger resolves each input to the cell
+data table) is made by the figure catalogue (`kerncijfers.catalogue`) with its record: the
+figure as shown, an operation code with its parameters, and a `Ref` per input (table,
+peildatum, column and key of the validated row); `Ledger.record` takes that record. The ledger resolves each input to the cell
 of the delivered file, as the analyst finds it: `data/raw/<peildatum>/<file>`, row number
 (header = row 1), column, value; with the file's SHA-256 and the rules from `validatie.json`.
 
@@ -133,18 +133,19 @@ class Ledger:
         self._cells: dict[Ref, Cell] = {}
         self._rows: dict[tuple, dict[tuple, list[int]]] = {}
 
-    def figure(self, id: str, place: str, shown: str, operation: str, inputs: dict[str, Ref], **parameters) -> Figure:
-        """Record one figure; refuses one whose computation, applied to the delivered cells, is not `shown`."""
-        cells = tuple((role, self.cell(r)) for role, r in inputs.items())
-        params = tuple(sorted(parameters.items()))
-        recomputed = recompute(operation, dict(params), {role: c.value for role, c in cells})
-        if recomputed != shown:
+    def record(self, record, place: str) -> Figure:
+        """Record one figure of the catalogue (catalogue.model.Record: id, shown, operation, inputs, parameters)
+        at `place`; refuses one whose computation, applied to the delivered cells, is not what it shows."""
+        cells = tuple((role, self.cell(r)) for role, r in record.inputs)
+        params = tuple(sorted(record.parameters))
+        recomputed = recompute(record.operation, dict(params), {role: c.value for role, c in cells})
+        if recomputed != record.shown:
             where = "; ".join(f"{role}: {c.file} row {c.row}, column {c.column} = {c.value}" for role, c in cells)
             raise ProvenanceError(
-                f"{place}, figure {id}: shows {shown!r}, but {operation} of its recorded inputs gives {recomputed!r} "
-                f"({where}). The provenance hook where {place} is made names the wrong cell or operation."
+                f"{place}, figure {record.id}: shows {record.shown!r}, but {record.operation} of its recorded inputs gives "
+                f"{recomputed!r} ({where}). The catalogue's record of this figure (kerncijfers/catalogue) names the wrong cell or operation."
             )
-        return Figure(id, place, shown, operation, params, cells)
+        return Figure(record.id, place, record.shown, record.operation, params, cells)
 
     def cell(self, r: Ref) -> Cell:
         if r not in self._cells:
@@ -242,17 +243,10 @@ class Recorder:
     def __bool__(self) -> bool:
         return self.ledger is not None
 
-    def add(self, id: str, shown: str, operation: str, inputs: dict[str, Ref], **parameters) -> Figure | None:
-        if self.ledger is None:
-            return None
-        figure = self.ledger.figure(id, self.place, shown, operation, inputs, **parameters)
-        self.figures.append(figure)
-        return figure
-
     def record(self, *records) -> None:
-        """Record catalogue figures (catalogue.model.Record: id, shown, operation, inputs, parameters)."""
-        for r in records:
-            self.add(r.id, r.shown, r.operation, dict(r.inputs), **dict(r.parameters))
+        """Record figures of the catalogue (catalogue.model.Record), in the order they are laid out."""
+        if self.ledger is not None:
+            self.figures += [self.ledger.record(r, self.place) for r in records]
 
 
 def cell_id(table_id: str, row_label: str, *column_labels: str) -> str:

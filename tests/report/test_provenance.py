@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from kerncijfers import provenance, provenance_text
+from kerncijfers.catalogue.model import record
 
 
 @pytest.fixture(scope="module")
@@ -130,9 +131,9 @@ def test_the_site_opens_each_record_without_script(brief, validated: Path, repo_
 def test_a_record_that_does_not_give_its_figure_stops_the_report(repo_root: Path, validated: Path):
     ledger = provenance.Ledger(validated, repo_root / "data" / "raw")
     cell = provenance.ref("wi2013_leningen", "2023-10-01", "aantal", categorie="toegekend")
-    assert ledger.figure("x", "tabel_4", "138.610", "aantal", {"n": cell}).inputs[0][1].row == 2
+    assert ledger.record(record("x", "138.610", "aantal", n=cell), "tabel_4").inputs[0][1].row == 2
     with pytest.raises(provenance.ProvenanceError, match=r"shows 'ruim 138\.000', but aantal .* gives '138\.610'.*wi2013_leningen\.csv row 2"):
-        ledger.figure("x", "tabel_4", "ruim 138.000", "aantal", {"n": cell})
+        ledger.record(record("x", "ruim 138.000", "aantal", n=cell), "tabel_4")
 
 
 def test_a_raw_file_changed_after_validation_is_refused(repo_root: Path, validated: Path, tmp_path: Path):

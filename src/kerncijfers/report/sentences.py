@@ -53,7 +53,7 @@ def tekstcijfers(validated_dir: Path, brief: Brief, raw_dir: Path | None = None,
             for rec in records:
                 figures.setdefault(rec.id, rec.shown)
                 if ledger is not None and rec.id not in provenance:
-                    provenance[rec.id] = ledger.figure(rec.id, r.block.id, rec.shown, rec.operation, dict(rec.inputs), **dict(rec.parameters))
+                    provenance[rec.id] = ledger.record(rec, r.block.id)
         peildatum = r.peildatum.isoformat() if r.peildatum else ""
         sentences.append(Sentence(r.block.id, r.text, ", ".join(r.tables), peildatum, figures, provenance, r.block.section))
     return sentences
