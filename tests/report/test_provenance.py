@@ -169,6 +169,23 @@ def test_explain_a_table_cell_and_a_sentence_figure(repo_root: Path, exports: Pa
     assert "data/raw/2023-10-01/wi2013_leningen.csv rij 2, kolom aantal = 138610" in sentence.stdout
 
 
+def test_explain_takes_the_name_the_text_writes(repo_root: Path, exports: Path):
+    """`pip_pct` (tekst.md's name, relative to the brief) explains the figure of this brief: pip_pct_oktober."""
+    out = ["--out-dir", str(exports.parent.parent)]
+    (exports.parent.parent / "2023-12").mkdir(exist_ok=True)
+    shutil.copytree(exports, exports.parent.parent / "2023-12" / "exports", dirs_exist_ok=True)
+    now = _cli(repo_root, "explain", "2023-12", "pip_pct", *out)
+    assert now.returncode == 0, now.stderr
+    assert now.stdout.splitlines()[:2] == [
+        "pip_pct_oktober (pip_aandeel)",
+        "50% = 26.000 van 51.600 (beide afgerond op honderdtallen, van 26.000 en 51.600), half naar boven op hele procenten",
+    ]
+    before = _cli(repo_root, "explain", "2023-12", "pip_pct_vorige", *out)
+    assert before.returncode == 0 and before.stdout.startswith("pip_pct_mei (pip_aandeel)\n43 procent = "), before.stderr
+    typo = _cli(repo_root, "explain", "2023-12", "pip_pc", *out)
+    assert typo.returncode == 2 and "did you mean 'pip_pct'" in typo.stderr
+
+
 def test_explain_refuses_an_unknown_name_in_one_line_with_close_names(repo_root: Path, exports: Path):
     out = ["--out-dir", str(exports.parent.parent)]
     figure = _cli(repo_root, "explain", "2023-12", "tabel_2:2018:Totaal:Voldan", *out)
