@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
@@ -20,7 +19,8 @@ from kerncijfers.brief import Brief
 from kerncijfers.diff import CellChange, Row, TableComparison, compare, number, read_csv_text, show_change, show_value
 from kerncijfers.report.afwijkingen import AfwijkingenPage, afwijkingen  # noqa: F401 - the pages import both from here
 from kerncijfers.report.markup import page_table as _table, section_id as _id
-from kerncijfers.catalogue.cells import in_hundreds
+from kerncijfers.catalogue import ontwikkeling
+from kerncijfers.catalogue.ontwikkeling import Verandering
 from kerncijfers.catalogue.evaluate import Catalogue, evaluate
 from kerncijfers.catalogue.sources import fits_inside_fall
 from kerncijfers.report.tables import OWN_PEILDATA, TABEL_4_RIJEN, limit_for
@@ -153,13 +153,13 @@ def _ten_opzichte_van(table: str, toen: dt.date) -> str:
     return f"Ten opzichte van de vorige uitvoeringsbrief, waarin de stand per {fmt.datum(toen)} werd weergegeven,"
 
 
-def _beweging(old: Decimal | int, new: Decimal | int, show: Callable = fmt.aantal) -> str:
+def _beweging(v: Verandering, show: Callable = fmt.aantal) -> str:
     """'gestegen van 36.200 naar 51.600', 'gedaald van …', or 'gelijk gebleven op …'."""
-    if new > old:
-        return f"gestegen van {show(old)} naar {show(new)}"
-    if new < old:
-        return f"gedaald van {show(old)} naar {show(new)}"
-    return f"gelijk gebleven op {show(new)}"
+    if v.verschil > 0:
+        return f"gestegen van {show(v.toen)} naar {show(v.nu)}"
+    if v.verschil < 0:
+        return f"gedaald van {show(v.toen)} naar {show(v.nu)}"
+    return f"gelijk gebleven op {show(v.nu)}"
 
 
 def _personen(n: int) -> str:
@@ -216,7 +216,7 @@ def _wi2021(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: Ta
         if a is None:
             nieuw.setdefault(indicator, []).append(doelgroep)
             continue
-        onderwerp, beweging = _wi2021_onderwerp(indicator, [doelgroep]), _beweging(in_hundreds(a), in_hundreds(b))
+        onderwerp, beweging = _wi2021_onderwerp(indicator, [doelgroep]), _beweging(ontwikkeling.wi2021(a, b))
         if not zinnen:
             zinnen.append(f"{_ten_opzichte_van('wi2021_kerncijfers', toen)} is het aantal {onderwerp} {beweging}.")
         else:
@@ -236,15 +236,13 @@ def _elip(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: Tabl
     if a is None or b is None:
         zinnen = [_ontbreekt(toen if a is None else nu, "het totaal van de ELIP-groep")]
     else:
-        zinnen = [f"{_ten_opzichte_van('elip', toen)} is de ELIP-groep {_beweging(a, b)} personen."]
+        zinnen = [f"{_ten_opzichte_van('elip', toen)} is de ELIP-groep {_beweging(Verandering(a, b))} personen."]
     cohorten = [c for c in ELIP_COHORTEN if c != "totaal" and _int(old, (c,), "aantal") is not None and _int(new, (c,), "aantal") is not None]
-    moves = {c: _int(new, (c,), "aantal") - _int(old, (c,), "aantal") for c in cohorten}
+    moves = {c: Verandering(_int(old, (c,), "aantal"), _int(new, (c,), "aantal")) for c in cohorten}
     delen = []
-    up = max(cohorten, key=lambda c: (moves[c], -cohorten.index(c)), default=None)
-    down = min(cohorten, key=lambda c: (moves[c], cohorten.index(c)), default=None)
-    for c, woord in ((up, "gestegen"), (down, "gedaald")):
-        if c is not None and (moves[c] > 0 if woord == "gestegen" else moves[c] < 0):
-            delen.append(f"het sterkst {woord} is cohort {c} (van {fmt.aantal(_int(old, (c,), 'aantal'))} naar {fmt.aantal(_int(new, (c,), 'aantal'))})")
+    for c, woord in zip(ontwikkeling.sterkste(moves), ("gestegen", "gedaald")):
+        if c is not None:
+            delen.append(f"het sterkst {woord} is cohort {c} (van {fmt.aantal(moves[c].toen)} naar {fmt.aantal(moves[c].nu)})")
     if delen:
         zin = "; ".join(delen)
         zinnen.append(zin[0].upper() + zin[1:] + ".")
@@ -256,12 +254,12 @@ def _wi2013_cohorten(toen: dt.date, nu: dt.date, old: Values, new: Values, compa
     keys = [k for k in new if k[1] == "totaal" and k in old]
     if not keys:
         return [_ontbreekt(toen, "de cohorten van deze levering")]
-    som = {col: (sum(_int(old, k, col) or 0 for k in keys), sum(_int(new, k, col) or 0 for k in keys)) for col in ("voldaan", "ontheven", "nog_plichtig")}
+    som = {col: ontwikkeling.som((_int(old, k, col) or 0, _int(new, k, col) or 0) for k in keys) for col in ("voldaan", "ontheven", "nog_plichtig")}
     cohorten = sorted(int(k[0]) for k in keys)
     zinnen = [
         f"{_ten_opzichte_van('wi2013_cohorten', toen)} is in de cohorten {cohorten[0]} tot en met {cohorten[-1]} het aantal personen "
-        f"dat aan de inburgeringsplicht heeft voldaan {_beweging(*som['voldaan'])}, het aantal ontheven personen "
-        f"{_beweging(*som['ontheven'])} en het aantal nog inburgeringsplichtigen {_beweging(*som['nog_plichtig'])}."
+        f"dat aan de inburgeringsplicht heeft voldaan {_beweging(som['voldaan'])}, het aantal ontheven personen "
+        f"{_beweging(som['ontheven'])} en het aantal nog inburgeringsplichtigen {_beweging(som['nog_plichtig'])}."
     ]
     nieuw = sorted({k[0] for k in new} - {k[0] for k in old})
     if nieuw:
@@ -277,9 +275,9 @@ def _wi2013_leningen(toen: dt.date, nu: dt.date, old: Values, new: Values, compa
         if a is None or b is None:
             continue
         if not zinnen:
-            zinnen.append(f"{_ten_opzichte_van('wi2013_leningen', toen)} is het aantal {LENINGEN[categorie]} {_beweging(a, b)}.")
+            zinnen.append(f"{_ten_opzichte_van('wi2013_leningen', toen)} is het aantal {LENINGEN[categorie]} {_beweging(Verandering(a, b))}.")
         else:
-            zinnen.append(f"Het aantal {LENINGEN[categorie]} is {_beweging(a, b)}.")
+            zinnen.append(f"Het aantal {LENINGEN[categorie]} is {_beweging(Verandering(a, b))}.")
     nieuw = [LENINGEN[c] for c in LENING_CATEGORIEEN if (c,) in new and (c,) not in old]
     if nieuw:
         zinnen.append(_ontbreekt(toen, _opsomming(nieuw)))
@@ -295,7 +293,7 @@ def _overige_cijfers(toen: dt.date, nu: dt.date, old: Values, new: Values, compa
         a, b = number(old[key]["waarde"]), number(row["waarde"])
         if a is None or b is None:
             continue
-        zinnen.append(f"{row['omschrijving']}: {_beweging(a, b, lambda v: show_value(str(v)))} ({row['eenheid']}).")
+        zinnen.append(f"{row['omschrijving']}: {_beweging(Verandering(a, b), lambda v: show_value(str(v)))} ({row['eenheid']}).")
     if not zinnen:
         return [
             f"De levering van {fmt.datum(nu)} heeft geen cijfer dat ook in die van {fmt.datum(toen)} staat; "
