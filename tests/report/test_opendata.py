@@ -170,7 +170,7 @@ def test_the_package_holds_each_figure_of_the_text_from_the_catalogue(reports, r
     by_id = {r["id"]: r for r in rows}
     # The letter's own figures, with the names an analyst writes in tekst.md.
     assert (by_id["pip_pct_oktober"]["naam"], by_id["pip_pct_oktober"]["getoond"], by_id["pip_pct_oktober"]["peildatum"]) == ("pip_pct", "50%", "2023-10-01")
-    assert (by_id["pip_pct_mei"]["naam"], by_id["pip_pct_mei"]["getoond"]) == ("pip_pct_vorige", "43 procent")
+    assert (by_id["pip_pct_mei"]["naam"], by_id["pip_pct_mei"]["getoond"], by_id["pip_pct_mei"]["peildatum"]) == ("pip_pct_vorige", "43 procent", "2023-05-01")
     assert by_id["wi2021_inburgeraars"]["getoond"] == "51.600"
     descriptor = json.loads((reports / "2023-12" / "data" / "datapackage.json").read_text(encoding="utf-8"))
     text = next(r for r in descriptor["resources"] if r["name"] == "tekstcijfers")
