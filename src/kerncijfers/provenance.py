@@ -1,9 +1,9 @@
 """Where every published figure comes from: the delivered cells, the computation, the rules they passed.
 
 A figure of the report (a cell of Tabel 1–4, a figure of a sentence, a value in a chart's
-data table) is recorded where it is made, by the code that makes it: `Ledger.figure` gets
-the figure as shown, an operation code with its parameters, and a `Ref` per input (table,
-peildatum, column and key of the validated row). The ledger resolves each input to the cell
+data table) is made by the figure catalogue (`kerncijfers.catalogue`) with its record: the
+figure as shown, an operation code with its parameters, and a `Ref` per input (table,
+peildatum, column and key of the validated row); `Ledger.record` takes that record. The ledger resolves each input to the cell
 of the delivered file, as the analyst finds it: `data/raw/<peildatum>/<file>`, row number
 (header = row 1), column, value; with the file's SHA-256 and the rules from `validatie.json`.
 
@@ -24,20 +24,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import html
 import io
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from kerncijfers import formatting as fmt
-from kerncijfers.catalogue import sources as wording
-from kerncijfers.rounding import approximately, average_half_up, share_half_up, share_of_hundreds, text_step, to_hundreds
+from kerncijfers.operations import OPERATIONS, number as _number
 
 #: The export, per brief: reports/<brief>/exports/provenance.csv.
 EXPORT = "provenance.csv"
@@ -110,109 +105,7 @@ def ref(table: str, peildatum: dt.date | str, column: str, **key) -> Ref:
     return Ref(table, peildatum.isoformat() if isinstance(peildatum, dt.date) else str(peildatum), column, tuple(key.items()))
 
 
-# --- the operations: machine-applicable, and the same ones say in words what they do ------------
-
-
-@dataclass(frozen=True)
-class Operation:
-    compute: Callable[[dict, dict], str]  # input values by role, parameters -> the figure as shown
-    words: Callable[[dict, dict], str]  # the same, in Dutch, for people
-    as_delivered: bool = False  # the figure is the delivered value, only formatted
-
-
-#: What an as-delivered operation says it does.
-ZOALS_GELEVERD = "zoals geleverd"
-
-
-def _number(text: str) -> int | Decimal:
-    """A delivered value as a number: '7172' -> 7172, '34.5' -> Decimal('34.5'), '17.0' -> 17."""
-    value = Decimal(text)
-    return int(value) if value == value.to_integral_value() else value.normalize()
-
-
-def _n(v) -> str:
-    return fmt.aantal(v)
-
-
-def _aandeel(v: dict) -> Decimal:
-    return share_of_hundreds(v["teller"], v["noemer"])
-
-
-def _procent(value: Decimal, vorm: str) -> str:
-    return wording.procent_woord(value) if vorm == "woord" else fmt.procent(value)
-
-
-def _decimalen(n: int) -> str:
-    return "hele procenten" if n == 0 else "één decimaal" if n == 1 else f"{n} decimalen"
-
-
-_STAPPEN = {1: "eenheden", 10: "tientallen", 100: "honderdtallen", 1000: "duizendtallen", 100_000: "honderdduizendtallen"}
-
-
-def _afgerond_uitleg(n: int) -> str:
-    """How running text rounds a count (rounding.approximately): half-up to its step, then the qualifier."""
-    rounded = approximately(n)
-    zegt = {"ruim": "'ruim': de waarde ligt erboven", "bijna": "'bijna': de waarde ligt eronder"}.get(rounded.qualifier, "gelijk aan de waarde")
-    return f"{_n(n)} half naar boven afgerond op {_stap(text_step(n))}; {zegt}"
-
-
-def _stap(step: int) -> str:
-    return _STAPPEN.get(step, f"veelvouden van {_n(step)}")
-
-
-def _gemiddelde(v: dict) -> str:
-    return fmt.bedrag(average_half_up(v["bedrag"], v["aantal"])) if v["aantal"] else "–"
-
-
-OPERATIONS: dict[str, Operation] = {
-    "aantal": Operation(lambda v, p: _n(v["n"]), lambda v, p: ZOALS_GELEVERD, as_delivered=True),
-    "bedrag": Operation(lambda v, p: fmt.bedrag(v["n"]), lambda v, p: ZOALS_GELEVERD, as_delivered=True),
-    "aantal_en_procent": Operation(
-        lambda v, p: (f"{_n(v['n'])} ({fmt.procent(v['pct'])})" if p.get("haakjes") else f"{_n(v['n'])} {fmt.procent(v['pct'])}"),
-        lambda v, p: ZOALS_GELEVERD,
-        as_delivered=True,
-    ),
-    "honderdtallen": Operation(
-        lambda v, p: _n(to_hundreds(v["n"])), lambda v, p: f"{_n(v['n'])} afgerond op honderdtallen"
-    ),
-    "honderdtallen_en_aandeel": Operation(
-        lambda v, p: f"{_n(to_hundreds(v['teller']))} ({fmt.procent(_aandeel(v))})",
-        lambda v, p: (
-            f"{_n(v['teller'])} afgerond op honderdtallen; het aandeel is {_n(to_hundreds(v['teller']))} van "
-            f"{_n(to_hundreds(v['noemer']))} ({_n(v['noemer'])} afgerond), half naar boven op hele procenten"
-        ),
-    ),
-    "aandeel_honderdtallen": Operation(
-        lambda v, p: _procent(_aandeel(v), p.get("vorm", "procent")),
-        lambda v, p: (
-            f"{_n(to_hundreds(v['teller']))} van {_n(to_hundreds(v['noemer']))} (beide afgerond op honderdtallen, "
-            f"van {_n(v['teller'])} en {_n(v['noemer'])}), half naar boven op hele procenten"
-        ),
-    ),
-    "aandeel": Operation(
-        lambda v, p: fmt.procent(share_half_up(v["teller"], v["noemer"], p.get("decimalen", 0)), p.get("decimalen", 0)),
-        lambda v, p: f"{_n(v['teller'])} van {_n(v['noemer'])}, half naar boven op {_decimalen(p.get('decimalen', 0))}",
-    ),
-    "gemiddelde": Operation(
-        lambda v, p: _gemiddelde(v),
-        lambda v, p: f"{fmt.bedrag(v['bedrag'])} gedeeld door {_n(v['aantal'])} leningen, half naar boven op hele euro's",
-    ),
-    "verschil": Operation(
-        lambda v, p: _n(abs(v["nu"] - v["toen"]) if p.get("absoluut") else v["nu"] - v["toen"]),
-        lambda v, p: f"{_n(v['nu'])} min {_n(v['toen'])}" + (", zonder teken" if p.get("absoluut") else ""),
-    ),
-    "getal": Operation(
-        lambda v, p: (p.get("voorvoegsel", "") + " " if p.get("voorvoegsel") else "") + wording.getal(v["n"]),
-        lambda v, p: f"{_n(v['n'])}, zoals geleverd; in de tekst tot en met tien als woord" + (f", met '{p['voorvoegsel']}'" if p.get("voorvoegsel") else ""),
-    ),
-    "procent_woord": Operation(
-        lambda v, p: wording.procent_woord(Decimal(v["waarde"])),
-        lambda v, p: ZOALS_GELEVERD,
-        as_delivered=True,
-    ),
-    "procent": Operation(lambda v, p: fmt.procent(Decimal(v["pct"])), lambda v, p: ZOALS_GELEVERD, as_delivered=True),
-    "afgerond": Operation(lambda v, p: fmt.afgerond(v["n"]), lambda v, p: _afgerond_uitleg(v["n"])),
-}
+# --- the operations (kerncijfers.operations) applied to a record's delivered values -------------
 
 
 def recompute(operation: str, parameters: dict, values: dict) -> str:
@@ -240,18 +133,19 @@ class Ledger:
         self._cells: dict[Ref, Cell] = {}
         self._rows: dict[tuple, dict[tuple, list[int]]] = {}
 
-    def figure(self, id: str, place: str, shown: str, operation: str, inputs: dict[str, Ref], **parameters) -> Figure:
-        """Record one figure; refuses one whose computation, applied to the delivered cells, is not `shown`."""
-        cells = tuple((role, self.cell(r)) for role, r in inputs.items())
-        params = tuple(sorted(parameters.items()))
-        recomputed = recompute(operation, dict(params), {role: c.value for role, c in cells})
-        if recomputed != shown:
+    def record(self, record, place: str) -> Figure:
+        """Record one figure of the catalogue (catalogue.model.Record: id, shown, operation, inputs, parameters)
+        at `place`; refuses one whose computation, applied to the delivered cells, is not what it shows."""
+        cells = tuple((role, self.cell(r)) for role, r in record.inputs)
+        params = tuple(sorted(record.parameters))
+        recomputed = recompute(record.operation, dict(params), {role: c.value for role, c in cells})
+        if recomputed != record.shown:
             where = "; ".join(f"{role}: {c.file} row {c.row}, column {c.column} = {c.value}" for role, c in cells)
             raise ProvenanceError(
-                f"{place}, figure {id}: shows {shown!r}, but {operation} of its recorded inputs gives {recomputed!r} "
-                f"({where}). The provenance hook where {place} is made names the wrong cell or operation."
+                f"{place}, figure {record.id}: shows {record.shown!r}, but {record.operation} of its recorded inputs gives "
+                f"{recomputed!r} ({where}). The catalogue's record of this figure (kerncijfers/catalogue) names the wrong cell or operation."
             )
-        return Figure(id, place, shown, operation, params, cells)
+        return Figure(record.id, place, record.shown, record.operation, params, cells)
 
     def cell(self, r: Ref) -> Cell:
         if r not in self._cells:
@@ -349,12 +243,10 @@ class Recorder:
     def __bool__(self) -> bool:
         return self.ledger is not None
 
-    def add(self, id: str, shown: str, operation: str, inputs: dict[str, Ref], **parameters) -> Figure | None:
-        if self.ledger is None:
-            return None
-        figure = self.ledger.figure(id, self.place, shown, operation, inputs, **parameters)
-        self.figures.append(figure)
-        return figure
+    def record(self, *records) -> None:
+        """Record figures of the catalogue (catalogue.model.Record), in the order they are laid out."""
+        if self.ledger is not None:
+            self.figures += [self.ledger.record(r, self.place) for r in records]
 
 
 def cell_id(table_id: str, row_label: str, *column_labels: str) -> str:
@@ -436,69 +328,3 @@ def close_names(name: str, names: list[str], n: int = 3) -> list[str]:
 
     by_normal = {_normal(x): x for x in names}
     return [by_normal[m] for m in difflib.get_close_matches(_normal(name), list(by_normal), n=n, cutoff=0.6)]
-
-
-# --- in Dutch: the record as text (CLI) and as a popover (site) ----------------------------------
-
-
-def _datum(iso: str) -> str:
-    return fmt.datum(dt.date.fromisoformat(iso))
-
-
-def _locations(figure: Figure) -> str:
-    """Where the inputs are, each file named once: 'data/raw/…/x.csv rij 17, kolommen voldaan en voldaan_pct'."""
-    by_file: dict[str, dict[int, list[str]]] = {}
-    for _, c in figure.inputs:
-        columns = by_file.setdefault(c.file, {}).setdefault(c.row, [])
-        if c.column not in columns:
-            columns.append(c.column)
-
-    def cols(names: list[str]) -> str:
-        return f"kolom {names[0]}" if len(names) == 1 else f"kolommen {', '.join(names[:-1])} en {names[-1]}"
-
-    return "; ".join(f"{file} " + "; ".join(f"rij {row}, {cols(names)}" for row, names in rows.items()) for file, rows in by_file.items())
-
-
-def record_nl(figure: Figure) -> tuple[str, str]:
-    """The record in Dutch, as the site and the CLI show it: what it is computed from, and where that is.
-
-    ('12.212 68%: zoals geleverd',
-     'data/raw/2023-10-01/wi2013_cohorten.csv rij 17, kolommen voldaan en voldaan_pct; gecontroleerd op 11 regels')
-    """
-    link = ": " if OPERATIONS[figure.operation].as_delivered else " = "
-    return f"{figure.shown}{link}{figure.computation}", f"{_locations(figure)}; gecontroleerd op {len(figure.rules)} regels"
-
-
-def explain(figure: Figure) -> str:
-    """The whole record in Dutch, for the terminal: the site's text, then every input cell in full."""
-    what, where = record_nl(figure)
-    lines = [f"{figure.id} ({figure.place})", what, where, f"berekening: {figure.operation}"
-             + (f" {json.dumps(figure.params, sort_keys=True, ensure_ascii=False)}" if figure.parameters else "")]
-    for role, c in figure.inputs:
-        lines += [
-            f"  {role}: {c.file} rij {c.row}, kolom {c.column} = {c.value}",
-            f"    peildatum {_datum(c.peildatum)}; sha256 {c.sha256}",
-            f"    gecontroleerd op {len(c.rules)} regels: {', '.join(c.rules)}",
-        ]
-    return "\n".join(lines)
-
-
-def button(figure: Figure, element_id: str) -> str:
-    """The figure as a button that opens its record (HTML popover: no script, keyboard and mouse)."""
-    e = html.escape
-    return f'<button type="button" popovertarget="{e(element_id)}" aria-label="Herkomst van {e(figure.shown, quote=True)}">{e(figure.shown)}</button>'
-
-
-def popover(figure: Figure, element_id: str) -> str:
-    """The record in Dutch as a popover, opened by `button`; closed with Esc or a click elsewhere."""
-    e = html.escape
-    what, where = record_nl(figure)
-    return f'<div popover id="{e(element_id)}"><p>{e(what)}</p><p>{e(where)}</p></div>'
-
-
-def figure_html(figure: Figure | None, element_id: str, text: str) -> str:
-    """`text` as a button with its popover when the figure has a record, else just `text`, escaped."""
-    if figure is None:
-        return html.escape(text)
-    return button(figure, element_id) + popover(figure, element_id)
-

@@ -366,7 +366,7 @@ def test_the_icon_font_holds_only_the_icons_the_pages_use(quarto_reports: Path):
 def test_the_site_publishes_open_data_and_its_catalogue(quarto_reports: Path, brief):
     site = quarto_reports / "_site"
     assert sorted(p.name for p in (site / brief.slug / "data").iterdir()) == [
-        "datapackage.json", "tabel_1.csv", "tabel_2.csv", "tabel_3.csv", "tabel_4.csv"]
+        "datapackage.json", "tabel_1.csv", "tabel_2.csv", "tabel_3.csv", "tabel_4.csv", "tekstcijfers.csv"]
     assert (site / "catalogus.ttl").is_file() and (site / "catalogus.jsonld").is_file()
     assert (site / "fonts" / "LICENSE-OFL.txt").is_file()
     assert not list((site / "fonts").glob("*.ttf"))  # the pages take the WOFF2 subset only

@@ -205,3 +205,14 @@ def test_daarvan_is_right_on_both_pages_for_a_fall_of_100_with_500_diplomas(tmp_
         "In dezelfde periode hebben 500 personen een inburgeringsdiploma gehaald."
     )
     assert zin.figures == {"wi2013_daling_nog_plichtig": "100", "wi2013_diploma_sinds_mei": "500"}
+
+
+def test_the_pages_figures_come_from_the_catalogue():
+    """Values as published in both deliveries, sums over cohorts, and the cohort that moved most (first on a tie)."""
+    from kerncijfers.catalogue.ontwikkeling import Verandering as V, som, sterkste, wi2021
+
+    assert wi2021(36_149, 51_550) == V(36_100, 51_600)  # in hundreds, as the letter publishes Wi2021 counts
+    assert som([(7_172, 7_180), (12_212, 12_300)]) == V(19_384, 19_480)
+    assert sterkste({"2013": V(10, 12), "2014": V(5, 7), "2015": V(9, 3), "2016": V(4, 4)}) == ("2013", "2015")
+    assert sterkste({"2013": V(1, 1)}) == (None, None)
+    assert sterkste({}) == (None, None)

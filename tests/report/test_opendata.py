@@ -17,6 +17,7 @@ from kerncijfers.brief import load_briefs
 from kerncijfers.report.dcat import JSON_LD, TURTLE, write_catalogue
 from kerncijfers.report.opendata import write_package
 from kerncijfers.report.publication import publication
+from kerncijfers.report.sentences import tekstcijfers
 from kerncijfers.report.tables import letter_tables
 
 SHAPES = Path(__file__).resolve().parents[1] / "shapes" / "dcat-ap-nl.ttl"
@@ -32,7 +33,7 @@ def reports(repo_root, tmp_path_factory) -> Path:
     briefs = load_briefs(repo_root / "data" / "briefs.yml")
     validated = repo_root / "data" / "validated"
     for brief in briefs:
-        write_package(letter_tables(validated, brief), brief, validated, out / brief.slug / "data")
+        write_package(letter_tables(validated, brief), brief, validated, out / brief.slug / "data", tekstcijfers(validated, brief))
     (out / "_site").mkdir()
     write_catalogue(briefs, out, out / "_site")
     return out
@@ -54,7 +55,7 @@ def test_the_package_validates_with_frictionless(reports):
     report = validate(reports / "2023-12" / "data" / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     package = Package(reports / "2023-12" / "data" / "datapackage.json")
-    assert [r.name for r in package.resources] == ["tabel_1", "tabel_2", "tabel_3", "tabel_4"]
+    assert [r.name for r in package.resources] == ["tabel_1", "tabel_2", "tabel_3", "tabel_4", "tekstcijfers"]
     assert package.licenses[0]["name"] == "CC0-1.0"
 
 
@@ -66,9 +67,11 @@ def test_each_resource_states_its_bytes_hash_key_and_dutch_column_titles(reports
         assert resource["bytes"] == len(data)
         assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
         fields = {f["name"]: f for f in resource["schema"]["fields"]}
-        assert list(fields)[-3:] == ["maat", "eenheid", "waarde"]
         assert fields["peildatum"]["title"] == "Peildatum" and fields["peildatum"]["type"] == "date"
         assert all(f["description"] for f in fields.values())
+        if resource["name"] == "tekstcijfers":  # the text's figures as shown: see the test below
+            continue
+        assert list(fields)[-3:] == ["maat", "eenheid", "waarde"]
         assert resource["schema"]["primaryKey"] == [n for n in fields if n not in ("eenheid", "waarde")]
     tabel_2 = {f["name"]: f for f in descriptor["resources"][1]["schema"]["fields"]}
     assert tabel_2["doelgroep"]["constraints"]["enum"] == ["totaal", "asielstatushouder", "gezinsmigrant_overig"]  # the contract's codes
@@ -116,7 +119,7 @@ def test_the_catalogue_satisfies_the_dcat_ap_nl_shapes(reports, name, syntax):
     graph = rdflib.Graph().parse(reports / "_site" / name, format=syntax)
     conforms, text = shapes_report(graph)
     assert conforms, text
-    assert len(set(graph.subjects(rdflib.RDF.type, DCAT.Dataset))) == 4
+    assert len(set(graph.subjects(rdflib.RDF.type, DCAT.Dataset))) == 5  # Tabel 1-4 and the figures of the text
     assert len(set(graph.subjects(rdflib.RDF.type, DCAT.DatasetSeries))) == 1
 
 
@@ -139,7 +142,7 @@ def test_every_distribution_names_the_real_file_under_the_base_url(reports):
     graph = rdflib.Graph().parse(reports / "_site" / TURTLE, format="turtle")
     base = publication().basis_url
     distributions = set(graph.subjects(rdflib.RDF.type, DCAT.Distribution))
-    assert len(distributions) == 4
+    assert len(distributions) == 5  # Tabel 1-4 and the figures of the text
     for distribution in distributions:
         url = str(graph.value(distribution, DCAT.downloadURL))
         assert url.startswith(base)
@@ -162,3 +165,28 @@ def test_the_package_points_to_versies_csv_and_names_no_status(reports):
         f"(vastgesteld of herzien, met het vastgestelde cijfer); de bestanden van elke vastgestelde versie staan in {home}versies/."
     )
     assert "Concept" not in package["description"] and "nog niet vastgesteld" not in package["description"]
+
+
+def test_the_package_holds_each_figure_of_the_text_from_the_catalogue(reports, repo_root):
+    """tekstcijfers.csv: one row per figure each sentence prints, named as the text names it, shown as it shows it."""
+    from kerncijfers.catalogue.evaluate import DEFINITIONS
+
+    with open(reports / "2023-12" / "data" / "tekstcijfers.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    brief = next(b for b in load_briefs(repo_root / "data" / "briefs.yml") if b.slug == "2023-12")
+    sentences = {s.id: s for s in tekstcijfers(repo_root / "data" / "validated", brief)}
+    assert {(r["zin"], r["id"]) for r in rows} == {(s.id, i) for s in sentences.values() for i in s.figures}
+    for r in rows:
+        assert r["getoond"] == sentences[r["zin"]].figures[r["id"]] and r["getoond"] in sentences[r["zin"]].text
+        assert r["betekenis"] == DEFINITIONS[r["naam"]].meaning and r["tabel"] == DEFINITIONS[r["naam"]].table
+    by_id = {r["id"]: r for r in rows}
+    # The letter's own figures, with the names an analyst writes in tekst.md.
+    assert (by_id["pip_pct_oktober"]["naam"], by_id["pip_pct_oktober"]["getoond"], by_id["pip_pct_oktober"]["peildatum"]) == ("pip_pct", "50%", "2023-10-01")
+    assert (by_id["pip_pct_mei"]["naam"], by_id["pip_pct_mei"]["getoond"], by_id["pip_pct_mei"]["peildatum"]) == ("pip_pct_vorige", "43 procent", "2023-05-01")
+    assert by_id["wi2021_inburgeraars"]["getoond"] == "51.600"
+    descriptor = json.loads((reports / "2023-12" / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    text = next(r for r in descriptor["resources"] if r["name"] == "tekstcijfers")
+    assert [f["name"] for f in text["schema"]["fields"]] == ["zin", "naam", "id", "peildatum", "tabel", "eenheid", "getoond", "betekenis"]
+    assert text["schema"]["primaryKey"] == ["zin", "id"]
+    data = (reports / "2023-12" / "data" / "tekstcijfers.csv").read_bytes()
+    assert (text["bytes"], text["hash"]) == (len(data), "sha256:" + hashlib.sha256(data).hexdigest())

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from kerncijfers import provenance
+from kerncijfers import provenance, provenance_text
+from kerncijfers.catalogue.model import record
 
 
 @pytest.fixture(scope="module")
@@ -73,14 +74,14 @@ def test_the_letters_examples(figures):
     ]
     assert "voldaan-totaal-is-som-doelgroepen" in voldaan.inputs[0][1].rules
     assert "voldaan-pct-largest-remainder" in voldaan.inputs[1][1].rules
-    assert provenance.record_nl(voldaan) == (
+    assert provenance_text.record_nl(voldaan) == (
         "12.212 68%: zoals geleverd",
         "data/raw/2023-10-01/wi2013_cohorten.csv rij 17, kolommen voldaan en voldaan_pct; gecontroleerd op 11 regels",
     )
     # Running text rounds half-up to a step that fits the number (rounding.approximately), 5.4's rule.
     bijna = by_id["leningen_toegekend", "leningen_toegekend_afgerond"]
     assert (bijna.shown, bijna.operation, bijna.params) == ("bijna 139.000", "afgerond", {})
-    assert provenance.record_nl(bijna)[0] == "bijna 139.000 = 138.610 half naar boven afgerond op duizendtallen; 'bijna': de waarde ligt eronder"
+    assert provenance_text.record_nl(bijna)[0] == "bijna 139.000 = 138.610 half naar boven afgerond op duizendtallen; 'bijna': de waarde ligt eronder"
     pip = by_id["tabel_1", "tabel_1:Vastgestelde PIP's:Peildatum 1 oktober 2023"]
     assert pip.shown == "26.000 (50%)"
     assert [(role, c.row) for role, c in pip.inputs] == [("teller", 8), ("noemer", 5)]
@@ -130,9 +131,9 @@ def test_the_site_opens_each_record_without_script(brief, validated: Path, repo_
 def test_a_record_that_does_not_give_its_figure_stops_the_report(repo_root: Path, validated: Path):
     ledger = provenance.Ledger(validated, repo_root / "data" / "raw")
     cell = provenance.ref("wi2013_leningen", "2023-10-01", "aantal", categorie="toegekend")
-    assert ledger.figure("x", "tabel_4", "138.610", "aantal", {"n": cell}).inputs[0][1].row == 2
+    assert ledger.record(record("x", "138.610", "aantal", n=cell), "tabel_4").inputs[0][1].row == 2
     with pytest.raises(provenance.ProvenanceError, match=r"shows 'ruim 138\.000', but aantal .* gives '138\.610'.*wi2013_leningen\.csv row 2"):
-        ledger.figure("x", "tabel_4", "ruim 138.000", "aantal", {"n": cell})
+        ledger.record(record("x", "ruim 138.000", "aantal", n=cell), "tabel_4")
 
 
 def test_a_raw_file_changed_after_validation_is_refused(repo_root: Path, validated: Path, tmp_path: Path):
@@ -166,6 +167,23 @@ def test_explain_a_table_cell_and_a_sentence_figure(repo_root: Path, exports: Pa
     assert sentence.returncode == 0, sentence.stderr
     assert "bijna 139.000 = 138.610 half naar boven afgerond op duizendtallen; 'bijna': de waarde ligt eronder" in sentence.stdout
     assert "data/raw/2023-10-01/wi2013_leningen.csv rij 2, kolom aantal = 138610" in sentence.stdout
+
+
+def test_explain_takes_the_name_the_text_writes(repo_root: Path, exports: Path):
+    """`pip_pct` (tekst.md's name, relative to the brief) explains the figure of this brief: pip_pct_oktober."""
+    out = ["--out-dir", str(exports.parent.parent)]
+    (exports.parent.parent / "2023-12").mkdir(exist_ok=True)
+    shutil.copytree(exports, exports.parent.parent / "2023-12" / "exports", dirs_exist_ok=True)
+    now = _cli(repo_root, "explain", "2023-12", "pip_pct", *out)
+    assert now.returncode == 0, now.stderr
+    assert now.stdout.splitlines()[:2] == [
+        "pip_pct_oktober (pip_aandeel)",
+        "50% = 26.000 van 51.600 (beide afgerond op honderdtallen, van 26.000 en 51.600), half naar boven op hele procenten",
+    ]
+    before = _cli(repo_root, "explain", "2023-12", "pip_pct_vorige", *out)
+    assert before.returncode == 0 and before.stdout.startswith("pip_pct_mei (pip_aandeel)\n43 procent = "), before.stderr
+    typo = _cli(repo_root, "explain", "2023-12", "pip_pc", *out)
+    assert typo.returncode == 2 and "did you mean 'pip_pct'" in typo.stderr
 
 
 def test_explain_refuses_an_unknown_name_in_one_line_with_close_names(repo_root: Path, exports: Path):

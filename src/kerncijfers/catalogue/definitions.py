@@ -12,10 +12,10 @@ import datetime as dt
 from typing import Callable
 
 from kerncijfers import formatting as fmt
+from kerncijfers.catalogue.cells import in_hundreds
 from kerncijfers.catalogue.model import Cijfer, Definition, record
 from kerncijfers.catalogue.sources import NotDelivered, Sources, aandeel, getal, procent_woord
 from kerncijfers.provenance import ref
-from kerncijfers.rounding import to_hundreds
 
 #: Figure ids that point to a table cell ("tabel_2:2022:Totaal") rather than to a figure of the text.
 TABLE_REF_PREFIX = "tabel_"
@@ -68,7 +68,7 @@ for _name, _meaning in _DOELGROEP_NAMEN.values():
 
 def _w21(sources: Sources, back: int, indicator: str, doelgroep: str):
     peildatum, n = sources.aantal(W21, back, indicator=indicator, doelgroep=doelgroep)
-    return peildatum, to_hundreds(n), ref(W21, peildatum, "aantal", indicator=indicator, doelgroep=doelgroep)
+    return peildatum, in_hundreds(n), ref(W21, peildatum, "aantal", indicator=indicator, doelgroep=doelgroep)
 
 
 def _honderdtal(sources, name, id_, back, indicator, doelgroep) -> Cijfer:

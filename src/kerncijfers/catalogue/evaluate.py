@@ -91,3 +91,15 @@ def render_text(catalogue: Catalogue, only: set[str] | None = None) -> list[Rend
         peildatum = max((c.peildatum for c in used), default=None)
         out.append(Rendered(block, text, tuple(printed), peildatum, tables))
     return out
+
+
+def named_ids(validated_dir: Path, brief: Brief, name: str) -> tuple[str, ...]:
+    """The stable ids (provenance.csv's `figure`) of the figure the text calls `name` (`pip_pct` -> pip_pct_oktober),
+    in every form the text may print it; () for a name the catalogue does not know or cannot compute for `brief`."""
+    if name not in DEFINITIONS:
+        return ()
+    figure = evaluate(validated_dir, brief).figures.get(name)
+    if figure is None:
+        return ()
+    records = [*figure.records, *(r for _, recs in figure.forms.values() for r in recs)]
+    return tuple(dict.fromkeys(r.id for r in records))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from kerncijfers import formatting as fmt
@@ -51,24 +52,29 @@ define("wi2013_diploma_sinds_vorige", "Aantal personen dat sinds de vorige lever
        "aantal", STATUS, "het verschil, met punt per duizendtal")
 
 
-@group("wi2013_verandering_nog_plichtig", "wi2013_diploma_sinds_vorige")
-def _verloop(sources: Sources) -> dict[str, Cijfer]:
+def _verschil(sources: Sources, status: str) -> tuple[dt.date, dt.date, int, dict[str, object]]:
+    """The change of `status` since the previous delivery: (then, now, now minus then, the two cells by role)."""
     # The previous delivery holds only ingeburgerd and nog_plichtig: enough for both figures.
-    toen, nog_toen = sources.aantal(STATUS, 1, status="nog_plichtig")
-    nu, nog_nu = sources.aantal(STATUS, 0, status="nog_plichtig")
-    _, ing_toen = sources.aantal(STATUS, 1, status="ingeburgerd")
-    _, ing_nu = sources.aantal(STATUS, 0, status="ingeburgerd")
-    verschil, diploma = nog_nu - nog_toen, ing_nu - ing_toen
-    refs = {s: {"nu": ref(STATUS, nu, "aantal", status=s), "toen": ref(STATUS, toen, "aantal", status=s)} for s in ("nog_plichtig", "ingeburgerd")}
+    toen, a = sources.aantal(STATUS, 1, status=status)
+    nu, b = sources.aantal(STATUS, 0, status=status)
+    return toen, nu, b - a, {"nu": ref(STATUS, nu, "aantal", status=status), "toen": ref(STATUS, toen, "aantal", status=status)}
+
+
+@group("wi2013_verandering_nog_plichtig")
+def _verandering_nog_plichtig(sources: Sources) -> dict[str, Cijfer]:
+    toen, nu, verschil, refs = _verschil(sources, "nog_plichtig")
     id_ = "wi2013_daling_nog_plichtig" if verschil < 0 else "wi2013_stijging_nog_plichtig" if verschil > 0 else "wi2013_verschil_nog_plichtig"
     shown = fmt.aantal(abs(verschil))
+    return {"wi2013_verandering_nog_plichtig": cijfer("wi2013_verandering_nog_plichtig", verschil, shown, nu,
+                                                      record(id_, shown, "verschil", **refs, _absoluut=True), vorige=toen)}
+
+
+@group("wi2013_diploma_sinds_vorige")
+def _diploma_sinds_vorige(sources: Sources) -> dict[str, Cijfer]:
+    toen, nu, diploma, refs = _verschil(sources, "ingeburgerd")
     sinds = f"wi2013_diploma_sinds_{sources.naam(STATUS, toen)}"
-    return {
-        "wi2013_verandering_nog_plichtig": cijfer("wi2013_verandering_nog_plichtig", verschil, shown, nu,
-                                                  record(id_, shown, "verschil", **refs["nog_plichtig"], _absoluut=True), vorige=toen),
-        "wi2013_diploma_sinds_vorige": cijfer("wi2013_diploma_sinds_vorige", diploma, fmt.aantal(diploma), nu,
-                                              record(sinds, fmt.aantal(diploma), "verschil", **refs["ingeburgerd"]), vorige=toen),
-    }
+    return {"wi2013_diploma_sinds_vorige": cijfer("wi2013_diploma_sinds_vorige", diploma, fmt.aantal(diploma), nu,
+                                                  record(sinds, fmt.aantal(diploma), "verschil", **refs), vorige=toen)}
 
 
 COHORTEN = "wi2013_cohorten"

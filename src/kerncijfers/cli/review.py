@@ -111,11 +111,13 @@ def explain(
     without regard to case, spaces or punctuation. Exits 2 for an unknown brief or figure.
     """
     from kerncijfers.brief import load_briefs
+    from kerncijfers.catalogue.evaluate import DEFINITIONS, named_ids
     from kerncijfers.provenance import EXPORT, close_names, find, read_csv
-    from kerncijfers.provenance import explain as explain_figure
+    from kerncijfers.provenance_text import explain as explain_figure
 
     layout = _layout(data_dir, out_dir)
-    slugs = [b.slug for b in load_briefs(layout.briefs)]
+    briefs = {b.slug: b for b in load_briefs(layout.briefs)}
+    slugs = list(briefs)
     if brief not in slugs:
         _say(f"No brief {brief!r} in {layout.briefs.name}{_did_you_mean(close_names(brief, slugs)) or '.'} Known: {', '.join(slugs)}.", "red")
         raise typer.Exit(2)
@@ -124,9 +126,10 @@ def explain(
         _say(f"No provenance for brief {brief}: {path} is missing. Run `kerncijfers build` first.", "red")
         raise typer.Exit(2)
     figures = read_csv(path)
-    found = find(figures, figure)
+    # A stable id (pip_pct_oktober, tabel_2:2018:Totaal:Voldaan), or the name the text writes (pip_pct).
+    found = find(figures, figure) or [f for i in named_ids(layout.validated, briefs[brief], figure) for f in find(figures, i)]
     if not found:
-        names = sorted({f.id for f in figures})
+        names = sorted({f.id for f in figures} | set(DEFINITIONS))
         hint = _did_you_mean(close_names(figure, names)) or " (name a table cell as tabel_2:2018:Totaal:Voldaan, a sentence figure by its id; see the column figure of provenance.csv)"
         _say(f"No figure {figure!r} in brief {brief}{hint}" + ("" if hint.endswith("?") else "."), "red")
         raise typer.Exit(2)

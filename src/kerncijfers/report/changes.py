@@ -1,32 +1,29 @@
-"""Content of two report pages for reviewers and readers of a brief.
+"""The page "Ontwikkeling sinds de vorige peildatum" (`changes_since_previous`).
 
-- "Ontwikkeling sinds de vorige peildatum" (`changes_since_previous`): per table the brief
-  uses, its delivery against the delivery before it, with large or implausible changes
-  flagged (thresholds.py) and the sentences the letter writes about them, from the data.
-- "Afwijkingen ten opzichte van de gepubliceerde brief" (`afwijkingen`): each finding of
-  check-published explained (printed value, consistent value, why), and what matched.
-
-Both return plain data and render an HTML fragment with `to_html()`; the site places it.
+Per table the brief uses, its delivery against the delivery before it, with large or
+implausible changes flagged (thresholds.py) and the sentences the letter writes about them,
+from the data. The page "Afwijkingen" is `report/afwijkingen.py`. Both return plain data and
+render an HTML fragment with `to_html()`; the site places it.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
 from kerncijfers import formatting as fmt
 from kerncijfers.brief import Brief
 from kerncijfers.diff import CellChange, Row, TableComparison, compare, number, read_csv_text, show_change, show_value
-from kerncijfers.published import Check, check_published, inconsistencies
-from kerncijfers.report.markup import html_table
+from kerncijfers.report.afwijkingen import AfwijkingenPage, afwijkingen  # noqa: F401 - the pages import both from here
+from kerncijfers.report.markup import page_table as _table, section_id as _id
+from kerncijfers.catalogue import ontwikkeling
+from kerncijfers.catalogue.ontwikkeling import Verandering
+from kerncijfers.catalogue.evaluate import Catalogue, evaluate
 from kerncijfers.catalogue.sources import fits_inside_fall
 from kerncijfers.report.tables import OWN_PEILDATA, TABEL_4_RIJEN, limit_for
-from kerncijfers.rounding import to_hundreds
 from kerncijfers.schema import ELIP_COHORTEN, LENING_CATEGORIEEN, TABLES
 from kerncijfers.store import validated_peildata
 from kerncijfers.thresholds import DREMPELS, Flag, cell_flags
@@ -100,9 +97,13 @@ def _deliveries(validated_dir: Path, table: str, limit: dt.date) -> list[str]:
     return [p for p in validated_peildata(validated_dir) if p <= limit.isoformat() and (validated_dir / p / f"{table}.csv").is_file()]
 
 
-def changes_since_previous(validated_dir: Path, brief: Brief) -> ChangesPage:
-    """For every table: the delivery `brief` uses (as tables.limit_for selects it) against the one before."""
+def changes_since_previous(validated_dir: Path, brief: Brief, catalogue: Catalogue | None = None) -> ChangesPage:
+    """For every table: the delivery `brief` uses (as tables.limit_for selects it) against the one before.
+
+    The sentences take their figures from the brief's catalogue (`catalogue`, evaluated here when not given).
+    """
     validated_dir = Path(validated_dir)
+    catalogue = catalogue or evaluate(validated_dir, brief)
     out = []
     for name, spec in TABLES.items():
         limit = limit_for(brief, name)
@@ -128,7 +129,7 @@ def changes_since_previous(validated_dir: Path, brief: Brief) -> ChangesPage:
             a, b = number(change.old), number(change.new)
             flags = cell_flags(name, change.column, rows[change.key], a, b) if a is not None and b is not None else ()
             veranderingen.append(FlaggedChange(change, flags))
-        zinnen = SENTENCES.get(name, _generic)(toen, nu, _by_key(old, spec.key), rows, comparison)
+        zinnen = SENTENCES.get(name, _generic)(toen, nu, _by_key(old, spec.key), rows, comparison, catalogue)
         out.append(TableChanges(name, spec.title, nu, toen, comparison, tuple(veranderingen), tuple(zinnen)))
     return ChangesPage(brief, tuple(out))
 
@@ -152,13 +153,13 @@ def _ten_opzichte_van(table: str, toen: dt.date) -> str:
     return f"Ten opzichte van de vorige uitvoeringsbrief, waarin de stand per {fmt.datum(toen)} werd weergegeven,"
 
 
-def _beweging(old: Decimal | int, new: Decimal | int, show: Callable = fmt.aantal) -> str:
+def _beweging(v: Verandering, show: Callable = fmt.aantal) -> str:
     """'gestegen van 36.200 naar 51.600', 'gedaald van …', or 'gelijk gebleven op …'."""
-    if new > old:
-        return f"gestegen van {show(old)} naar {show(new)}"
-    if new < old:
-        return f"gedaald van {show(old)} naar {show(new)}"
-    return f"gelijk gebleven op {show(new)}"
+    if v.verschil > 0:
+        return f"gestegen van {show(v.toen)} naar {show(v.nu)}"
+    if v.verschil < 0:
+        return f"gedaald van {show(v.toen)} naar {show(v.nu)}"
+    return f"gelijk gebleven op {show(v.nu)}"
 
 
 def _personen(n: int) -> str:
@@ -175,28 +176,27 @@ def _ontbreekt(toen: dt.date, wat: str) -> str:
     return f"De levering van {fmt.datum(toen)} heeft geen cijfer voor {wat}; daarvoor is geen verandering te geven."
 
 
-def _wi2013_status(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison) -> list[str]:
-    """The letter's sentence of 5.2: the fall of nog plichtig, and how many got their diploma."""
-    nog_toen, nog_nu = _int(old, ("nog_plichtig",), "aantal"), _int(new, ("nog_plichtig",), "aantal")
-    ing_toen, ing_nu = _int(old, ("ingeburgerd",), "aantal"), _int(new, ("ingeburgerd",), "aantal")
-    if nog_toen is None or nog_nu is None:
-        return [_ontbreekt(toen if nog_toen is None else nu, "nog inburgeringsplichtig")]
-    daling = nog_toen - nog_nu
-    if daling > 0:
-        verloop = f"met {_personen(daling)} gedaald"
-    elif daling < 0:
-        verloop = f"met {_personen(-daling)} gestegen"
+def _wi2013_status(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison, catalogue: Catalogue) -> list[str]:
+    """The letter's sentence of 5.2, from the catalogue's figures: the change of nog plichtig, and how many got their diploma."""
+    figures = catalogue.figures
+    if "wi2013_verandering_nog_plichtig" not in figures:
+        return [_ontbreekt(toen if ("nog_plichtig",) not in old else nu, "nog inburgeringsplichtig")]
+    verandering = int(figures["wi2013_verandering_nog_plichtig"].waarde)
+    if verandering < 0:
+        verloop = f"met {_personen(-verandering)} gedaald"
+    elif verandering > 0:
+        verloop = f"met {_personen(verandering)} gestegen"
     else:
         verloop = "gelijk gebleven"
     zinnen = [f"{_ten_opzichte_van('wi2013_status', toen)} is het aantal inburgeringsplichtigen onder de Wi2013 {verloop}."]
-    if ing_toen is None or ing_nu is None:
-        zinnen.append(_ontbreekt(toen if ing_toen is None else nu, "ingeburgerd"))
+    if "wi2013_diploma_sinds_vorige" not in figures:
+        zinnen.append(_ontbreekt(toen if ("ingeburgerd",) not in old else nu, "ingeburgerd"))
     else:
-        diploma = ing_nu - ing_toen
+        diploma = int(figures["wi2013_diploma_sinds_vorige"].waarde)
         if diploma < 0:
             zinnen.append(f"Het aantal ingeburgerden is in dezelfde periode met {_personen(-diploma)} gedaald.")
         else:
-            daarvan = "Daarvan" if fits_inside_fall(diploma, -daling) else "In dezelfde periode"
+            daarvan = "Daarvan" if fits_inside_fall(diploma, verandering) else "In dezelfde periode"
             zinnen.append(f"{daarvan} {'heeft' if diploma == 1 else 'hebben'} {_personen(diploma)} een inburgeringsdiploma gehaald.")
     return zinnen
 
@@ -207,7 +207,7 @@ def _wi2021_onderwerp(indicator: str, doelgroepen: list[str]) -> str:
     return WI2021_INDICATOR.get(indicator, indicator) + (f" ({_opsomming(groepen)})" if groepen else "")
 
 
-def _wi2021(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison) -> list[str]:
+def _wi2021(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison, catalogue: Catalogue) -> list[str]:
     """Each Wi2021 figure both deliveries hold, in hundreds as the letter publishes them (footnote 5)."""
     zinnen, nieuw = [], {}
     for key in new:
@@ -216,7 +216,7 @@ def _wi2021(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: Ta
         if a is None:
             nieuw.setdefault(indicator, []).append(doelgroep)
             continue
-        onderwerp, beweging = _wi2021_onderwerp(indicator, [doelgroep]), _beweging(to_hundreds(a), to_hundreds(b))
+        onderwerp, beweging = _wi2021_onderwerp(indicator, [doelgroep]), _beweging(ontwikkeling.wi2021(a, b))
         if not zinnen:
             zinnen.append(f"{_ten_opzichte_van('wi2021_kerncijfers', toen)} is het aantal {onderwerp} {beweging}.")
         else:
@@ -230,38 +230,36 @@ def _opsomming(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
-def _elip(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison) -> list[str]:
+def _elip(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison, catalogue: Catalogue) -> list[str]:
     """The ELIP total and the cohorts that moved most."""
     a, b = _int(old, ("totaal",), "aantal"), _int(new, ("totaal",), "aantal")
     if a is None or b is None:
         zinnen = [_ontbreekt(toen if a is None else nu, "het totaal van de ELIP-groep")]
     else:
-        zinnen = [f"{_ten_opzichte_van('elip', toen)} is de ELIP-groep {_beweging(a, b)} personen."]
+        zinnen = [f"{_ten_opzichte_van('elip', toen)} is de ELIP-groep {_beweging(Verandering(a, b))} personen."]
     cohorten = [c for c in ELIP_COHORTEN if c != "totaal" and _int(old, (c,), "aantal") is not None and _int(new, (c,), "aantal") is not None]
-    moves = {c: _int(new, (c,), "aantal") - _int(old, (c,), "aantal") for c in cohorten}
+    moves = {c: Verandering(_int(old, (c,), "aantal"), _int(new, (c,), "aantal")) for c in cohorten}
     delen = []
-    up = max(cohorten, key=lambda c: (moves[c], -cohorten.index(c)), default=None)
-    down = min(cohorten, key=lambda c: (moves[c], cohorten.index(c)), default=None)
-    for c, woord in ((up, "gestegen"), (down, "gedaald")):
-        if c is not None and (moves[c] > 0 if woord == "gestegen" else moves[c] < 0):
-            delen.append(f"het sterkst {woord} is cohort {c} (van {fmt.aantal(_int(old, (c,), 'aantal'))} naar {fmt.aantal(_int(new, (c,), 'aantal'))})")
+    for c, woord in zip(ontwikkeling.sterkste(moves), ("gestegen", "gedaald")):
+        if c is not None:
+            delen.append(f"het sterkst {woord} is cohort {c} (van {fmt.aantal(moves[c].toen)} naar {fmt.aantal(moves[c].nu)})")
     if delen:
         zin = "; ".join(delen)
         zinnen.append(zin[0].upper() + zin[1:] + ".")
     return zinnen
 
 
-def _wi2013_cohorten(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison) -> list[str]:
+def _wi2013_cohorten(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison, catalogue: Catalogue) -> list[str]:
     """Tabel 2 summed over the cohorts both deliveries hold (doelgroep totaal)."""
     keys = [k for k in new if k[1] == "totaal" and k in old]
     if not keys:
         return [_ontbreekt(toen, "de cohorten van deze levering")]
-    som = {col: (sum(_int(old, k, col) or 0 for k in keys), sum(_int(new, k, col) or 0 for k in keys)) for col in ("voldaan", "ontheven", "nog_plichtig")}
+    som = {col: ontwikkeling.som((_int(old, k, col) or 0, _int(new, k, col) or 0) for k in keys) for col in ("voldaan", "ontheven", "nog_plichtig")}
     cohorten = sorted(int(k[0]) for k in keys)
     zinnen = [
         f"{_ten_opzichte_van('wi2013_cohorten', toen)} is in de cohorten {cohorten[0]} tot en met {cohorten[-1]} het aantal personen "
-        f"dat aan de inburgeringsplicht heeft voldaan {_beweging(*som['voldaan'])}, het aantal ontheven personen "
-        f"{_beweging(*som['ontheven'])} en het aantal nog inburgeringsplichtigen {_beweging(*som['nog_plichtig'])}."
+        f"dat aan de inburgeringsplicht heeft voldaan {_beweging(som['voldaan'])}, het aantal ontheven personen "
+        f"{_beweging(som['ontheven'])} en het aantal nog inburgeringsplichtigen {_beweging(som['nog_plichtig'])}."
     ]
     nieuw = sorted({k[0] for k in new} - {k[0] for k in old})
     if nieuw:
@@ -269,7 +267,7 @@ def _wi2013_cohorten(toen: dt.date, nu: dt.date, old: Values, new: Values, compa
     return zinnen
 
 
-def _wi2013_leningen(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison) -> list[str]:
+def _wi2013_leningen(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison, catalogue: Catalogue) -> list[str]:
     """The number of loans per category of Tabel 4."""
     zinnen = []
     for categorie in LENING_CATEGORIEEN:
@@ -277,16 +275,16 @@ def _wi2013_leningen(toen: dt.date, nu: dt.date, old: Values, new: Values, compa
         if a is None or b is None:
             continue
         if not zinnen:
-            zinnen.append(f"{_ten_opzichte_van('wi2013_leningen', toen)} is het aantal {LENINGEN[categorie]} {_beweging(a, b)}.")
+            zinnen.append(f"{_ten_opzichte_van('wi2013_leningen', toen)} is het aantal {LENINGEN[categorie]} {_beweging(Verandering(a, b))}.")
         else:
-            zinnen.append(f"Het aantal {LENINGEN[categorie]} is {_beweging(a, b)}.")
+            zinnen.append(f"Het aantal {LENINGEN[categorie]} is {_beweging(Verandering(a, b))}.")
     nieuw = [LENINGEN[c] for c in LENING_CATEGORIEEN if (c,) in new and (c,) not in old]
     if nieuw:
         zinnen.append(_ontbreekt(toen, _opsomming(nieuw)))
     return zinnen
 
 
-def _overige_cijfers(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison) -> list[str]:
+def _overige_cijfers(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison, catalogue: Catalogue) -> list[str]:
     """Figures from other sources that both deliveries hold, each with its own description and unit."""
     zinnen = []
     for key, row in new.items():
@@ -295,7 +293,7 @@ def _overige_cijfers(toen: dt.date, nu: dt.date, old: Values, new: Values, compa
         a, b = number(old[key]["waarde"]), number(row["waarde"])
         if a is None or b is None:
             continue
-        zinnen.append(f"{row['omschrijving']}: {_beweging(a, b, lambda v: show_value(str(v)))} ({row['eenheid']}).")
+        zinnen.append(f"{row['omschrijving']}: {_beweging(Verandering(a, b), lambda v: show_value(str(v)))} ({row['eenheid']}).")
     if not zinnen:
         return [
             f"De levering van {fmt.datum(nu)} heeft geen cijfer dat ook in die van {fmt.datum(toen)} staat; "
@@ -304,11 +302,11 @@ def _overige_cijfers(toen: dt.date, nu: dt.date, old: Values, new: Values, compa
     return [f"{_ten_opzichte_van('overige_cijfers', toen)} zijn deze cijfers veranderd:"] + zinnen
 
 
-def _generic(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison) -> list[str]:
+def _generic(toen: dt.date, nu: dt.date, old: Values, new: Values, comparison: TableComparison, catalogue: Catalogue) -> list[str]:
     return [f"Ten opzichte van {fmt.datum(toen)} zijn {len(comparison.changes)} van {comparison.cells_compared} cijfers veranderd."]
 
 
-#: Per table, the sentences about its development: (previous date, date, old rows, new rows, comparison) -> sentences.
+#: Per table, the sentences about its development: (previous date, date, old rows, new rows, comparison, catalogue) -> sentences.
 SENTENCES: dict[str, Callable[..., list[str]]] = {
     "wi2021_kerncijfers": _wi2021,
     "wi2013_cohorten": _wi2013_cohorten,
@@ -319,71 +317,6 @@ SENTENCES: dict[str, Callable[..., list[str]]] = {
 }
 
 
-# --- Afwijkingen ten opzichte van de gepubliceerde brief ---------------------------------------
-
-
-@dataclass(frozen=True)
-class Afwijking:
-    """One inconsistency in the printed letter, with what is consistent and why."""
-
-    plaats: str
-    cel: str
-    gedrukt: str  # as printed
-    consistent: str  # the value the rule expects
-    gebruikt: str | None  # the value the pipeline uses (correcties.csv), if documented
-    soort: str
-    regel: str
-    reden: str | None  # from correcties.csv; None when it has no explanation yet
-    analyse: str = ""  # the rules' own finding: the likely wrong cell and the value that fits (Check.toelichting)
-
-
-@dataclass(frozen=True)
-class AfwijkingenPage:
-    """The page "Afwijkingen ten opzichte van de gepubliceerde brief"."""
-
-    brief: str  # the folder under data/published/
-    afwijkingen: tuple[Afwijking, ...]
-    in_orde: tuple[tuple[str, tuple[Check, ...]], ...]  # per plaats, the checks that matched
-    controles: int  # all checks run
-
-    @property
-    def zonder_reden(self) -> tuple[Afwijking, ...]:
-        return tuple(a for a in self.afwijkingen if a.reden is None)
-
-    def to_html(self) -> str:
-        return _afwijkingen_html(self)
-
-
-def read_correcties(path: Path) -> dict[tuple[str, str], dict[str, str]]:
-    """correcties.csv by (plaats, cel)."""
-    with Path(path).open(encoding="utf-8", newline="") as f:
-        return {(r["plaats"], r["cel"]): r for r in csv.DictReader(f)}
-
-
-def afwijkingen(published_folder: Path) -> AfwijkingenPage:
-    """check-published's findings, each joined with its explanation in correcties.csv, and every check that matched."""
-    published_folder = Path(published_folder)
-    checks = check_published(published_folder)
-    correcties_path = published_folder / "correcties.csv"
-    correcties = read_correcties(correcties_path) if correcties_path.exists() else {}
-    found = []
-    for c in inconsistencies(checks):
-        uitleg = correcties.get((c.plaats, c.cel))
-        found.append(
-            Afwijking(
-                c.plaats, c.cel, c.gedrukt, c.verwacht, uitleg["gebruikt"] if uitleg else None, c.soort, c.regel,
-                uitleg["reden"] if uitleg else None, c.toelichting,
-            )
-        )
-    # A cell with any failed check is not "in orde", even where another rule on it held.
-    failed = {(c.plaats, c.cel) for c in checks if not c.klopt}
-    groups: dict[str, list[Check]] = {}
-    for c in checks:
-        if c.klopt and (c.plaats, c.cel) not in failed:
-            groups.setdefault(c.plaats, []).append(c)
-    return AfwijkingenPage(published_folder.name, tuple(found), tuple((p, tuple(cs)) for p, cs in groups.items()), len(checks))
-
-
 # --- HTML -------------------------------------------------------------------------------------
 
 _e = html.escape
@@ -391,15 +324,6 @@ _e = html.escape
 
 def _minus(text: str) -> str:
     return "−" + text[1:] if text.startswith("-") else text
-
-
-def _id(*parts: str) -> str:
-    return "-".join("".join(ch if ch.isalnum() else "-" for ch in p.lower()).strip("-") for p in parts)
-
-
-def _table(caption: str, header: list[str], rows: list[list[str]], *, numeric: tuple[int, ...] = (), lang: dict[int, str] | None = None) -> list[str]:
-    """An accessible table in its scroll region (markup.html_table), as one item of the page's lines."""
-    return [html_table(caption, header, rows, numeric=numeric, lang=lang, css_class="kerncijfers-tabel")]
 
 
 def _row_label(key: tuple[str, ...]) -> str:
@@ -449,38 +373,3 @@ def _row_table(caption: str, key: tuple[str, ...], rows: tuple[Row, ...]) -> lis
     body = [[_row_label(r.key)] + [show_value(v) for _, v in r.values] for r in rows]
     numeric = tuple(i for i, (_, v) in enumerate(rows[0].values, start=1) if number(v) is not None)
     return _table(caption, [f"Rij ({', '.join(key)})"] + columns, body, numeric=numeric)
-
-
-def _afwijkingen_html(page: AfwijkingenPage) -> str:
-    # The counts add up for the reader: every check either found an afwijking or held; the checks
-    # that held on a cell with an afwijking are not listed as "in orde", and the page says so.
-    n_listed = sum(len(cs) for _, cs in page.in_orde)
-    n_held = page.controles - len(page.afwijkingen)
-    telling = (
-        f"{page.controles} controles, waarvan {len(page.afwijkingen)} met een afwijking en {n_held} in orde."
-    )
-    if n_held != n_listed:
-        telling += (
-            f" Van die {n_held} gaan er {n_held - n_listed} over een cel die ook een afwijking heeft; "
-            f"de andere {n_listed} staan onder ‘Wat is gecontroleerd en klopt’."
-        )
-    lines = [
-        '<section class="afwijkingen" lang="nl">',
-        f"<p>De gedrukte brief ({_e(page.brief)}) is met dezelfde regels gecontroleerd als de leveringen: {_e(telling)}</p>",
-    ]
-    rows = []
-    for a in page.afwijkingen:
-        reden = a.reden if a.reden is not None else "Nog geen toelichting in correcties.csv."
-        consistent = a.consistent if a.gebruikt in (None, a.consistent) else f"{a.consistent} (gebruikt: {a.gebruikt})"
-        regel = f"{a.regel} ({a.analyse})" if a.analyse else a.regel
-        rows.append([f"{a.plaats}: {a.cel}", a.gedrukt, consistent, a.soort, regel, reden])
-    lines += _table(
-        f"Afwijkingen in de gedrukte brief ({len(page.afwijkingen)})",
-        ["Cel", "Gedrukt", "Consistent", "Soort", "Regel", "Waarom"],
-        rows,
-    )
-    lines += [f'<section aria-labelledby="{_id("afwijkingen", "in-orde")}">', f'<h2 id="{_id("afwijkingen", "in-orde")}">Wat is gecontroleerd en klopt</h2>']
-    for plaats, checks in page.in_orde:
-        lines += _table(f"{plaats}: {len(checks)} controles in orde", ["Cel", "Gedrukt", "Regel"], [[c.cel, c.gedrukt, c.regel] for c in checks])
-    lines += ["</section>", "</section>"]
-    return "\n".join(lines) + "\n"

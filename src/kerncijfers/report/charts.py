@@ -1,119 +1,38 @@
-"""The brief's charts, with Altair: each one drawn offline and paired with its data table.
+"""The brief's charts, with Altair: what each one draws, paired with its data table.
 
-Every chart is rendered to SVG and PNG here, in Python, with vl-convert: the report
-page shows the SVG inline, so nothing is fetched from a CDN and nothing needs
-JavaScript to draw. The Vega-Lite spec carries the nl-NL number and time locale in
-its config, so anyone who opens the exported `.vl.json` elsewhere sees Dutch numbers
-too. Readers who cannot see a chart get the same figures from `Chart.table`.
+The figures come from the catalogue (catalogue/cells.py); readers who cannot see a chart get
+the same figures from `Chart.table`. The Chart record, house style and exports (SVG, PNG,
+Vega-Lite JSON with the nl-NL locale) are `report/vega.py`.
 """
 
 from __future__ import annotations
 
-import html
-import json
-from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
-import vl_convert as vlc
 
-from kerncijfers import fonts, formatting
+from kerncijfers import formatting
 from kerncijfers.brief import Brief
-from kerncijfers.provenance import Figure, Ledger, Recorder, cell_id, ref
-from kerncijfers.report.markup import raw_html
+from kerncijfers.catalogue import cells
+from kerncijfers.provenance import Ledger, Recorder, ref
 from kerncijfers.report.tables import ELIP_PEILDATA_IN_TABEL_3, TABEL_2_GROEPEN, TABEL_2_STATUSSEN, TABEL_4_RIJEN, limit_for
-from kerncijfers.rounding import share_of_hundreds, to_hundreds
 from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
 from kerncijfers.store import newest_first, table_history
+from kerncijfers.report.vega import (  # noqa: F401 - Chart, PNG_SCALE, contrast_ratio and the exports are also used from here
+    BLAUW, PNG_SCALE, REEKS_KLEUREN, REEKS_VORMEN, STATUS_KLEUREN, Chart, contrast_ratio, cycle as _cycle, write_chart_exports,
+)
 
-# The project's font, not the machine's: registered before this module converts anything.
-fonts.register()
-
-LOCALE = "nl-NL"
-#: vl-convert bundles several Vega-Lite versions; use the one Altair writes specs for.
-VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-#: PNG pixels per SVG pixel: sharp enough for a Word document.
-PNG_SCALE = 2
 #: Bars in the PIP chart: its last deliveries with PIP figures. More no longer fit with readable
 #: date labels (nor in the chart's text alternative); the whole series is in the validated CSVs.
 #: The ELIP chart draws the deliveries Tabel 3 shows (ELIP_PEILDATA_IN_TABEL_3), a line each.
 PIP_PEILDATA_IN_CHART = 4
 
-# Colours from the Rijkshuisstijl palette. Each has a contrast of at least 3:1 against
-# white (WCAG 2.1 AA, 1.4.11 non-text contrast); tests/report/test_site.py checks it.
-# Stacked segments also get a white edge, so neighbours never rely on colour alone.
-BLAUW = "#01689B"  # 6,1:1
-ORANJE = "#E17000"  # 3,2:1
-VIOLET = "#42145F"  # 14,0:1
-GROEN = "#39870C"  # 4,5:1
-#: Type sizes for reading on screen and in Word; the SVG is shown at its own size.
-CONFIG = {
-    # One family, registered by fonts.register(): no fallback a machine could fill in differently.
-    "font": fonts.FAMILY,
-    "axis": {"labelFontSize": 13, "titleFontSize": 14, "labelColor": "#1a1a1a", "titleColor": "#1a1a1a"},
-    "legend": {"labelFontSize": 13, "titleFontSize": 14, "labelColor": "#1a1a1a", "titleColor": "#1a1a1a"},
-    "header": {"labelFontSize": 14, "labelColor": "#1a1a1a"},
-    "title": {"fontSize": 16, "anchor": "start", "color": "#1a1a1a"},
-}
-STATUS_KLEUREN = {"voldaan": BLAUW, "ontheven": ORANJE, "nog_plichtig": VIOLET}
-REEKS_KLEUREN = (BLAUW, ORANJE, GROEN, VIOLET)
-REEKS_VORMEN = ("circle", "square", "triangle-up", "diamond")
-
 # Labels as the letter's tables print them (one place: tables.py).
 STATUS_LABELS = TABEL_2_STATUSSEN
 DOELGROEP_LABELS = {d: TABEL_2_GROEPEN[d] for d in DOELGROEPEN_WI2013}
 LENING_LABELS = TABEL_4_RIJEN
-
-
-@dataclass(frozen=True)
-class Chart:
-    """One chart of the brief, its tidy data, and the data table that stands in for it."""
-
-    id: str
-    title: str
-    description: str
-    chart: alt.TopLevelMixin
-    #: Tidy data the chart draws, with Dutch column names.
-    data: pd.DataFrame
-    #: The same figures formatted as the letter prints them, one string per cell.
-    table: pd.DataFrame
-    #: The provenance of each figure in `table`, by (row, column) position; empty without a ledger.
-    provenance: dict[tuple[int, int], Figure] = field(default_factory=dict, compare=False)
-
-    def spec(self) -> dict:
-        """The Vega-Lite spec with the Dutch locale in its config."""
-        spec = self.chart.to_dict()
-        config = spec.setdefault("config", {})
-        for key, value in CONFIG.items():
-            config[key] = {**config.get(key, {}), **value} if isinstance(value, dict) else value
-        config["locale"] = {
-            "number": vlc.get_format_locale(LOCALE),
-            "time": vlc.get_time_format_locale(LOCALE),
-        }
-        return spec
-
-    def to_json(self) -> str:
-        """Deterministic Vega-Lite JSON: sorted keys, two-space indent, trailing newline."""
-        return json.dumps(self.spec(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-    def to_svg(self) -> str:
-        """The chart as an accessible SVG: role img, a title and the description."""
-        svg = vlc.vegalite_to_svg(
-            self.spec(), vl_version=VL_VERSION, format_locale=LOCALE, time_format_locale=LOCALE
-        )
-        return _accessible_svg(svg, self.title, self.description)
-
-    def to_png(self) -> bytes:
-        return vlc.svg_to_png(self.to_svg(), scale=PNG_SCALE)
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        # The SVG inline in the page, as a raw HTML block (site.raw_html): it draws with the
-        # site's own fonts, and no chart file is copied per page. Word takes the exported PNG.
-        return {
-            "text/markdown": raw_html(f'<div class="svg">{self.to_svg()}</div>'),
-            "text/plain": f"{self.title}. {self.description}",
-        }
 
 
 def letter_charts(validated_dir: Path, brief: Brief, raw_dir: Path | None = None) -> list[Chart]:
@@ -129,23 +48,6 @@ def letter_charts(validated_dir: Path, brief: Brief, raw_dir: Path | None = None
         elip_chart(elip_per_cohort(_history(validated_dir, "elip", brief, last=ELIP_PEILDATA_IN_TABEL_3)), ledger),
         leningen_chart(leningen(_latest(validated_dir, "wi2013_leningen", brief)), ledger),
     ]
-
-
-def write_chart_exports(charts: list[Chart], out_dir: Path) -> list[Path]:
-    """Write `<id>.vl.json`, `<id>.svg` and `<id>.png` per chart; return the paths written."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for c in charts:
-        svg = c.to_svg()
-        for path, content in (
-            (out_dir / f"{c.id}.vl.json", c.to_json().encode("utf-8")),
-            (out_dir / f"{c.id}.svg", svg.encode("utf-8")),
-            (out_dir / f"{c.id}.png", vlc.svg_to_png(svg, scale=PNG_SCALE)),
-        ):
-            path.write_bytes(content)
-            written.append(path)
-    return written
 
 
 # --- load inputs ---------------------------------------------------------------------
@@ -192,14 +94,13 @@ def pip_aandeel(newest_first, last: int | None = None) -> pd.DataFrame:
                 f"{'pip_vastgesteld' if has[1] else 'inburgeringsplichtigen'} for doelgroep totaal but not "
                 f"{'inburgeringsplichtigen' if has[1] else 'pip_vastgesteld'}: the PIP share needs both."
             )
-        plichtig = to_hundreds(int(totaal["inburgeringsplichtigen"]))
-        pip = to_hundreds(int(totaal["pip_vastgesteld"]))
+        stand = cells.pip_stand(_date(peildatum), frame)
         rows.append(
             {
                 "peildatum": peildatum,
-                "inburgeringsplichtigen": plichtig,
-                "pip_vastgesteld": pip,
-                "aandeel_pct": int(share_of_hundreds(pip, plichtig)),
+                "inburgeringsplichtigen": stand.plichtig,
+                "pip_vastgesteld": stand.pip,
+                "aandeel_pct": int(stand.pct),
             }
         )
     if not rows:
@@ -279,26 +180,17 @@ def pip_chart(data: pd.DataFrame, ledger: Ledger | None = None) -> Chart:
     )
     labels = base.mark_text(dy=-8, fontSize=13, color="#000000").encode(y="aandeel:Q", text="label:N")
     chart = (bars + labels).properties(title=title, description=description, width=320, height=240)
-    table = pd.DataFrame(
-        {
-            "Peildatum": data["peildatum_label"],
-            "Inburgeringsplichtigen": [formatting.aantal(v) for v in data["inburgeringsplichtigen"]],
-            "Vastgestelde PIP's": [formatting.aantal(v) for v in data["pip_vastgesteld"]],
-            "Aandeel": data["label"],
-        }
-    )
+    # The data table shows the catalogue's cells (catalogue.cells), one row per peildatum.
+    columns = ("Inburgeringsplichtigen", "Vastgestelde PIP's", "Aandeel")
+    stands = [cells.PipStand(_date(r.peildatum), int(r.inburgeringsplichtigen), int(r.pip_vastgesteld), Decimal(int(r.aandeel_pct)))
+              for r in data.itertuples()]
+    rows = [cells.grafiek_pip_cellen(stand, label, columns) for stand, label in zip(stands, data["peildatum_label"])]
+    table = pd.DataFrame({"Peildatum": data["peildatum_label"], **{c: [row[i].shown for row in rows] for i, c in enumerate(columns)}})
     tidy = data[["peildatum", "inburgeringsplichtigen", "pip_vastgesteld", "aandeel_pct"]]
     recorder, positions = Recorder(ledger, "grafiek_pip"), []
-    if recorder:
-        for r, (peildatum, label) in enumerate(zip(data["peildatum"], table["Peildatum"])):
-            w21 = {i: ref("wi2021_kerncijfers", str(peildatum)[:10], "aantal", indicator=i, doelgroep="totaal") for i in ("inburgeringsplichtigen", "pip_vastgesteld")}
-            for c, column in enumerate(table.columns[1:], start=1):
-                if column == "Aandeel":
-                    operation, inputs = "aandeel_honderdtallen", {"teller": w21["pip_vastgesteld"], "noemer": w21["inburgeringsplichtigen"]}
-                else:
-                    operation, inputs = "honderdtallen", {"n": w21["pip_vastgesteld" if column == "Vastgestelde PIP's" else "inburgeringsplichtigen"]}
-                recorder.add(cell_id("grafiek_pip", label, column), table.iat[r, c], operation, inputs)
-                positions.append((r, c))
+    for r, row in enumerate(rows):
+        recorder.record(*(c.record for c in row))
+        positions += [(r, c) for c in range(1, len(table.columns))]
     return _chart("pip", title, description, chart, tidy, table, recorder, positions)
 
 
@@ -359,26 +251,22 @@ def wi2013_status_chart(data: pd.DataFrame, ledger: Ledger | None = None, peilda
     wide = data.pivot_table(index=["cohort", "doelgroep"], columns="status", values=["aantal", "pct"], aggfunc="first")
     totals = data.groupby(["cohort", "doelgroep"])["totaal"].first()
     rows = []
-    recorder, positions = Recorder(ledger, "grafiek_wi2013-status"), []
+    place = "grafiek_wi2013-status"
+    recorder, positions = Recorder(ledger, place), []
     for cohort in cohorts:
         for doelgroep in DOELGROEP_LABELS:
             if (cohort, doelgroep) not in totals.index:
                 continue
-            row = {"Cohort": cohort, "Doelgroep": DOELGROEP_LABELS[doelgroep], "Totaal": formatting.aantal(totals[(cohort, doelgroep)])}
+            key = {"cohort": int(cohort), "doelgroep": doelgroep}
+            labels = (cohort, DOELGROEP_LABELS[doelgroep])
+            cels = [cells.geleverd(place, (*labels, "Totaal"), totals[(cohort, doelgroep)], "aantal", ref("wi2013_cohorten", peildatum, "totaal", **key))]
             for s in STATUSSEN_TABEL2:
                 n, pct = wide.loc[(cohort, doelgroep), ("aantal", s)], wide.loc[(cohort, doelgroep), ("pct", s)]
-                row[STATUS_LABELS[s]] = f"{formatting.aantal(n)} ({formatting.procent(pct)})"
-            if recorder:
-                key = {"cohort": int(cohort), "doelgroep": doelgroep}
-                recorder.add(cell_id("grafiek_wi2013-status", cohort, row["Doelgroep"], "Totaal"), row["Totaal"], "aantal",
-                             {"n": ref("wi2013_cohorten", peildatum, "totaal", **key)})
-                positions.append((len(rows), 2))
-                for c, s in enumerate(STATUSSEN_TABEL2, start=3):
-                    recorder.add(
-                        cell_id("grafiek_wi2013-status", cohort, row["Doelgroep"], STATUS_LABELS[s]), row[STATUS_LABELS[s]], "aantal_en_procent",
-                        {"n": ref("wi2013_cohorten", peildatum, s, **key), "pct": ref("wi2013_cohorten", peildatum, f"{s}_pct", **key)}, haakjes=True,
-                    )
-                    positions.append((len(rows), c))
+                refs = (ref("wi2013_cohorten", peildatum, s, **key), ref("wi2013_cohorten", peildatum, f"{s}_pct", **key))
+                cels.append(cells.geleverd_met_procent(place, (*labels, STATUS_LABELS[s]), n, pct, refs, haakjes=True))
+            row = {"Cohort": cohort, "Doelgroep": labels[1], **{c: cel.shown for c, cel in zip(["Totaal", *statuses], cels)}}
+            recorder.record(*(cel.record for cel in cels))
+            positions += [(len(rows), c) for c in range(2, 2 + len(cels))]
             rows.append(row)
     tidy = data[["cohort", "doelgroep", "status", "aantal", "pct"]]
     return _chart("wi2013-status", title, description, chart, tidy, pd.DataFrame(rows), recorder, positions)
@@ -428,10 +316,13 @@ def elip_chart(data: pd.DataFrame, ledger: Ledger | None = None) -> Chart:
         row = {"Cohort": "Totaal" if cohort == "totaal" else cohort}
         for c, p in enumerate(peildata, start=1):
             value = wide.loc[cohort, p] if cohort in wide.index else None
-            row[p] = formatting.aantal(int(value)) if pd.notna(value) else "–"
-            if recorder and pd.notna(value):
-                recorder.add(cell_id("grafiek_elip", row["Cohort"], p), row[p], "aantal", {"n": ref("elip", str(iso[p])[:10], "aantal", cohort=cohort)})
-                positions.append((len(rows), c))
+            if pd.isna(value):
+                row[p] = "–"  # no delivery of this cohort on this peildatum
+                continue
+            cel = cells.geleverd("grafiek_elip", (row["Cohort"], p), value, "aantal", ref("elip", str(iso[p])[:10], "aantal", cohort=cohort))
+            row[p] = cel.shown
+            recorder.record(cel.record)
+            positions.append((len(rows), c))
         rows.append(row)
     tidy = data[["peildatum", "cohort", "aantal"]]
     return _chart("elip", title, description, chart, tidy, pd.DataFrame(rows), recorder, positions)
@@ -441,7 +332,7 @@ def leningen_chart(data: pd.DataFrame, ledger: Ledger | None = None) -> Chart:
     """Two bar panels with the same categories: the number of loans and their amount."""
     data = data.assign(
         categorie_label=data["categorie"].map(LENING_LABELS),
-        bedrag_mln=[round(b / 1_000_000, 3) for b in data["bedrag_eur"]],
+        bedrag_mln=[cells.in_miljoenen(b) for b in data["bedrag_eur"]],
     )
     order = [LENING_LABELS[c] for c in LENING_CATEGORIEEN if c in set(data["categorie"])]
     peildatum = formatting.datum(_date(data["peildatum"].iloc[0]))
@@ -471,58 +362,20 @@ def leningen_chart(data: pd.DataFrame, ledger: Ledger | None = None) -> Chart:
         tooltip=tooltip,
     )
     chart = alt.hconcat(aantal, bedrag, spacing=16).properties(title=title, description=description)
-    table = pd.DataFrame(
-        {
-            "Categorie": [LENING_LABELS[c] for c in data["categorie"]],
-            "Aantal": [formatting.aantal(v) for v in data["aantal"]],
-            "Bedrag": [formatting.bedrag(v) for v in data["bedrag_eur"]],
-        }
-    )
+    rows, recorder, positions = [], Recorder(ledger, "grafiek_leningen"), []
+    for r, (peildatum, categorie, aantal, bedrag) in enumerate(zip(data["peildatum"], data["categorie"], data["aantal"], data["bedrag_eur"])):
+        labels = (LENING_LABELS[categorie],)
+        cels = [cells.geleverd("grafiek_leningen", (*labels, column), n, operation, ref("wi2013_leningen", peildatum, source, categorie=categorie))
+                for column, n, operation, source in (("Aantal", aantal, "aantal", "aantal"), ("Bedrag", bedrag, "bedrag", "bedrag_eur"))]
+        rows.append({"Categorie": labels[0], "Aantal": cels[0].shown, "Bedrag": cels[1].shown})
+        recorder.record(*(cel.record for cel in cels))
+        positions += [(r, 1), (r, 2)]
+    table = pd.DataFrame(rows, columns=["Categorie", "Aantal", "Bedrag"])
     tidy = data[["peildatum", "categorie", "aantal", "bedrag_eur"]]
-    recorder, positions = Recorder(ledger, "grafiek_leningen"), []
-    if recorder:
-        for r, (peildatum, categorie) in enumerate(zip(data["peildatum"], data["categorie"])):
-            for c, (column, operation, source) in enumerate((("Aantal", "aantal", "aantal"), ("Bedrag", "bedrag", "bedrag_eur")), start=1):
-                recorder.add(cell_id("grafiek_leningen", table.iat[r, 0], column), table.iat[r, c], operation,
-                             {"n": ref("wi2013_leningen", peildatum, source, categorie=categorie)})
-                positions.append((r, c))
     return _chart("leningen", title, description, chart, tidy, table, recorder, positions)
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def contrast_ratio(colour: str, background: str = "#ffffff") -> float:
-    """WCAG 2.1 contrast ratio between two sRGB hex colours."""
-
-    def luminance(hex_colour: str) -> float:
-        h = hex_colour.lstrip("#")
-        channels = [int(h[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-    hi, lo = sorted((luminance(colour), luminance(background)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
-def _accessible_svg(svg: str, title: str, description: str) -> str:
-    """Give the SVG root role=img with a name and description, so it reads as one image.
-
-    Vega labels every mark for screen readers; on a page with the data table right
-    next to it, one image with a summary is what a reader needs, not 60 bar labels.
-    """
-    head, sep, rest = svg.partition(">")
-    if not head.startswith("<svg") or not sep:
-        raise ValueError("vl-convert returned something that is not an SVG document")
-    label = html.escape(f"{title}. {description}", quote=True)
-    return (
-        f'{head} role="img" aria-label="{label}">'
-        f"<title>{html.escape(title)}</title><desc>{html.escape(description)}</desc>{rest}"
-    )
-
-
-def _cycle(values: tuple[str, ...], n: int) -> list[str]:
-    return [values[i % len(values)] for i in range(n)]
 
 
 def _date(value):

@@ -41,6 +41,7 @@ TITLES_EN = {
     "tabel_2": "Table 2: Pass rates of persons obliged to integrate, by cohort",
     "tabel_3": "Table 3: ELIP, borrowed at least € 9,500, by cohort (refugees with a residence permit)",
     "tabel_4": "Table 4: DUO loans to persons obliged to integrate under the Wi2013",
+    "tekstcijfers": "Figures of the letter's text, as the figure catalogue names and shows them",
 }
 
 #: The JSON-LD context, written inline so the file reads offline.

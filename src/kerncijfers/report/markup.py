@@ -55,7 +55,7 @@ def html_table(
     sets figures. With `scroll`, the table sits in a region that scrolls sideways where it is
     wider than the page and that a keyboard can reach (role region, tabindex, its caption as
     name): no table is cut off, on a phone neither. `cell(row, column, value)` gives the HTML
-    inside a data cell (provenance.figure_html opens a figure's record); by default the
+    inside a data cell (provenance_text.figure_html opens a figure's record); by default the
     value, escaped.
     """
     e = html.escape
@@ -123,3 +123,13 @@ def is_numeric_column(values: Iterable[str]) -> bool:
     """Numeric when every cell is a number (or a dash for 'no figure') and one at least is."""
     values = [str(v) for v in values]
     return all(is_number(v) or v in ("–", "-", "") for v in values) and any(is_number(v) for v in values)
+
+
+def section_id(*parts: str) -> str:
+    """An id for a section of a page: 'ontwikkeling', 'Wi2013 status' -> 'ontwikkeling-wi2013-status'."""
+    return "-".join("".join(ch if ch.isalnum() else "-" for ch in p.lower()).strip("-") for p in parts)
+
+
+def page_table(caption: str, header: list[str], rows: list[list[str]], *, numeric: tuple[int, ...] = (), lang: dict[int, str] | None = None) -> list[str]:
+    """An accessible table in its scroll region (html_table), as one item of a page's lines."""
+    return [html_table(caption, header, rows, numeric=numeric, lang=lang, css_class="kerncijfers-tabel")]

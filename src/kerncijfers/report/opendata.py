@@ -7,9 +7,11 @@ figure rounded from a delivered count (Tabel 1, in hundreds), the delivered coun
 `aantal` and the printed figure a measure of its own (`aantal_afgerond`); a derived figure
 (a percentage, an average) is a measure of its own too.
 
-The values come from the letter's table objects (`report.tables.LetterTable.tidy`) and, for
-the delivered counts behind a rounded figure, from the validated tables: this module is the
-one place that turns them into open data, so a figure catalogue can feed it later.
+The values come from the letter's table objects (`report.tables.LetterTable.tidy`, whose cells
+the figure catalogue computes) and, for the delivered counts behind a rounded figure, from the
+validated tables. The figures of the text are one more resource, `tekstcijfers.csv`: one row per
+figure a sentence of `tekst.md` prints, with the catalogue's name, stable id, meaning and unit,
+and the figure as the text shows it. This module is the one place that turns them into open data.
 
 `datapackage.json` follows the Frictionless Data Package standard (v2 profile, readable by
 frictionless-py 5): per resource its schema with Dutch titles and descriptions, the codes each
@@ -152,8 +154,61 @@ def resource(table, frame: pd.DataFrame, data: bytes) -> dict:
     }
 
 
-def write_package(tables: list, brief: Brief, validated_dir: Path, out_dir: Path) -> list[Path]:
-    """Write `<id>.csv` per table and `datapackage.json` into `out_dir`; returns the paths written."""
+#: The resource of the text's figures, and its columns: Dutch title and description.
+TEXT_RESOURCE = "tekstcijfers"
+TEXT_COLUMNS = {
+    "zin": ("Zin", "De zin van de tekst (tekst.md) waarin het cijfer staat."),
+    "naam": ("Naam", "De naam van het cijfer in de cijfercatalogus, zoals de tekst het schrijft ({{ naam }})."),
+    "id": ("Id", "De vaste naam van het getoonde cijfer: dezelfde als in provenance.csv en de gepubliceerde brief."),
+    "peildatum": COLUMNS["peildatum"],
+    "tabel": ("Tabel", "De geleverde tabel waaruit het cijfer is berekend."),
+    "eenheid": ("Eenheid", "De eenheid van het cijfer: aantal of procent."),
+    "getoond": ("Getoond", "Het cijfer zoals de tekst het toont, met de afronding en de woorden van de brief ('ruim 138.000', 'acht')."),
+    "betekenis": ("Betekenis", "Wat het cijfer betekent, uit de cijfercatalogus."),
+}
+
+
+def text_frame(sentences: list) -> pd.DataFrame:
+    """One row per figure each sentence of the text prints (report.sentences.Sentence), from the catalogue."""
+    from kerncijfers.catalogue.evaluate import DEFINITIONS
+
+    rows = []
+    for sentence in sentences:
+        for id_, shown in sentence.figures.items():
+            name, peildatum = sentence.names[id_]
+            d = DEFINITIONS[name]
+            rows.append((sentence.id, name, id_, peildatum, d.table, d.unit, shown, d.meaning))
+    return pd.DataFrame(rows, columns=list(TEXT_COLUMNS))
+
+
+def text_resource(frame: pd.DataFrame, data: bytes) -> dict:
+    """The Frictionless resource descriptor of the text's figures."""
+    settings = publication()
+    fields = [
+        {"name": c, "title": t, "description": d, "type": "date" if c == "peildatum" else "string", "constraints": {"required": True}}
+        for c, (t, d) in TEXT_COLUMNS.items()
+    ]
+    return {
+        "name": TEXT_RESOURCE,
+        "path": f"{TEXT_RESOURCE}.csv",
+        "title": "Cijfers voor de tekst",
+        "description": "De cijfers die de tekst van de brief noemt, elk met zijn naam en betekenis in de cijfercatalogus "
+                       "en zoals de tekst het toont. Hoe elk cijfer is berekend staat in provenance.csv onder dezelfde id.",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": len(data),
+        "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+        "sources": [{"title": "DUO en de andere bronnen van de brief, via de cijfercatalogus"}],
+        "licenses": [{"name": settings.licentie, "path": settings.licentie_url, "title": settings.licentie_titel}],
+        "schema": {"fields": fields, "primaryKey": ["zin", "id"], "missingValues": [""]},
+    }
+
+
+def write_package(tables: list, brief: Brief, validated_dir: Path, out_dir: Path, sentences: list = ()) -> list[Path]:
+    """Write `<id>.csv` per table, `tekstcijfers.csv` for the figures of `sentences` (the text, when given)
+    and `datapackage.json` into `out_dir`; returns the paths written."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     settings = publication()
@@ -165,6 +220,13 @@ def write_package(tables: list, brief: Brief, validated_dir: Path, out_dir: Path
         path.write_bytes(data)
         paths.append(path)
         resources.append(resource(table, frame, data))
+    if sentences:
+        frame = text_frame(sentences)
+        data = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        path = out_dir / f"{TEXT_RESOURCE}.csv"
+        path.write_bytes(data)
+        paths.append(path)
+        resources.append(text_resource(frame, data))
     descriptor = {
         "name": f"kerncijfers-inburgering-{brief.slug}",
         "title": f"Kerncijfers inburgering: {brief.titel}",

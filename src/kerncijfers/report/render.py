@@ -340,13 +340,13 @@ def brief_figures(handed: str, validated_dir: Path, brief: Brief, raw_dir: Path 
     return letter_tables(validated, brief, raw_dir), letter_charts(validated, brief, raw_dir), tekstcijfers(validated, brief, raw_dir, catalogue)
 
 
-def write_open_data(tables: list, brief: Brief, validated_dir: Path, out_dir: Path) -> list[Path]:
+def write_open_data(tables: list, brief: Brief, validated_dir: Path, out_dir: Path, sentences: list = ()) -> list[Path]:
     """The brief's open-data package (report.opendata) in `out_dir`, which holds nothing else."""
     from kerncijfers.report.opendata import write_package
 
     if out_dir.exists():
         shutil.rmtree(out_dir)
-    return write_package(tables, brief, validated_dir, out_dir)
+    return write_package(tables, brief, validated_dir, out_dir, sentences)
 
 
 def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Path | None = None, computed=None) -> list[Path]:
@@ -363,7 +363,7 @@ def write_exports(validated_dir: Path, brief: Brief, out_dir: Path, raw_dir: Pat
         shutil.rmtree(out_dir)
     tables, charts, sentences = computed or brief_figures("", validated_dir, brief, raw_dir)
     paths = write_table_exports(tables, out_dir) + write_chart_exports(charts, out_dir)
-    paths += write_open_data(tables, brief, Path(validated_dir), out_dir.parent / DATA_FOLDER)
+    paths += write_open_data(tables, brief, Path(validated_dir), out_dir.parent / DATA_FOLDER, sentences)
     if raw_dir is not None:
         from kerncijfers.provenance import write_export
 

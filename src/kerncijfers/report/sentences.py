@@ -35,6 +35,8 @@ class Sentence:
     provenance: dict[str, Figure] = field(default_factory=dict, compare=False)
     #: The heading of the text above it ("5.2 De Wi2021"): its first word is the letter's paragraph.
     section: str = ""
+    #: figure id -> (the catalogue name the text writes, the figure's peildatum as ISO date).
+    names: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False)
 
 
 def tekstcijfers(validated_dir: Path, brief: Brief, raw_dir: Path | None = None, catalogue: Catalogue | None = None,
@@ -47,15 +49,16 @@ def tekstcijfers(validated_dir: Path, brief: Brief, raw_dir: Path | None = None,
     ledger = Ledger(validated_dir, raw_dir) if raw_dir is not None else None
     sentences = []
     for r in render_text(catalogue, only):
-        figures, provenance = {}, {}
+        figures, provenance, names = {}, {}, {}
         for cijfer, vorm in r.printed:
             shown, records = cijfer.form(vorm)
             for rec in records:
                 figures.setdefault(rec.id, rec.shown)
+                names.setdefault(rec.id, (cijfer.name, cijfer.peildatum.isoformat()))
                 if ledger is not None and rec.id not in provenance:
-                    provenance[rec.id] = ledger.figure(rec.id, r.block.id, rec.shown, rec.operation, dict(rec.inputs), **dict(rec.parameters))
+                    provenance[rec.id] = ledger.record(rec, r.block.id)
         peildatum = r.peildatum.isoformat() if r.peildatum else ""
-        sentences.append(Sentence(r.block.id, r.text, ", ".join(r.tables), peildatum, figures, provenance, r.block.section))
+        sentences.append(Sentence(r.block.id, r.text, ", ".join(r.tables), peildatum, figures, provenance, r.block.section, names))
     return sentences
 
 

@@ -131,7 +131,7 @@ def downloads(tables: list, charts: list, folder: str = "exports") -> Display:
 
 def sentence_list(sentences: list) -> Display:
     """The ready sentences (sentences.Sentence), each with its source table and peildatum, and its figures' provenance."""
-    from kerncijfers.provenance import figure_html
+    from kerncijfers.provenance_text import figure_html
 
     items_html, items_md = [], []
     for s in sentences:
@@ -255,7 +255,7 @@ def html_table(
     A cell with a record in `provenance` (by (row, column) position) opens it; `ids` prefixes its popover's id.
     """
     cells = frame.astype(str)
-    from kerncijfers.provenance import figure_html
+    from kerncijfers.provenance_text import figure_html
 
     def opens_its_record(r: int, i: int, value: str) -> str:
         return figure_html(provenance.get((r, i)), f"{ids}-{r}-{i}", value)

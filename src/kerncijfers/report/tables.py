@@ -2,7 +2,8 @@
 
 Each table is rebuilt from the validated stage in the letter's own rows, columns and
 labels, so it can be compared digit for digit with `data/published/<brief>/tabel_*.tsv`.
-Counts are rounded explicitly (rounding.py) before they are formatted (formatting.py).
+Every cell is a figure of the catalogue (catalogue/cells.py), computed there with its record;
+this module lays the cells out and writes the exports.
 
 One deliberate layout change: Tabel 2 prints its three total columns without a thousands
 separator ("9309"); here every count has one ("9.309"), as in the other columns.
@@ -13,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -22,29 +22,16 @@ from kerncijfers import formatting as fmt
 from kerncijfers.formatting import neutralise
 from kerncijfers.brief import OWN_PEILDATA, Brief, limit_for  # noqa: F401 - both also imported from here by the pages
 from kerncijfers.report.markup import html_table
-from kerncijfers.provenance import Figure, Ledger, Recorder, cell_id, figure_html, ref
-from kerncijfers.rounding import average_half_up, share_of_hundreds, to_hundreds
+from kerncijfers.catalogue import cells
+from kerncijfers.catalogue.cells import MissingDelivery, TABEL_2_GROEPEN, TABEL_2_STATUSSEN, TABEL_4_RIJEN  # noqa: F401 - pages import them from here
+from kerncijfers.provenance import Figure, Ledger, Recorder
+from kerncijfers.provenance_text import figure_html
 from kerncijfers.schema import DOELGROEPEN_WI2013, ELIP_COHORTEN, LENING_CATEGORIEEN, STATUSSEN_TABEL2
-from kerncijfers.store import rows_where, table_history
+from kerncijfers.store import table_history
 
 
 #: Tabel 3 shows this many ELIP peildata, the most recent last.
 ELIP_PEILDATA_IN_TABEL_3 = 4
-
-TABEL_2_GROEPEN = {"totaal": "Totaal", "asielstatushouder": "Asiel", "gezinsmigrant_overig": "Gezin & Overig"}
-TABEL_2_STATUSSEN = {"voldaan": "Voldaan", "ontheven": "Ontheven", "nog_plichtig": "Nog plichtig"}
-TABEL_4_RIJEN = {
-    "toegekend": "Toegekende leningen / opgenomen bedrag",
-    "kwijtgescholden": "Kwijtgescholden leningen",
-    "teniet_gegaan": "Teniet gegane leningen",
-    "terugbetalingsfase": "Leningen in terugbetalingsfase",
-    "volledig_terugbetaald": "Volledig terugbetaalde leningen",
-}
-
-
-
-class MissingDelivery(LookupError):
-    """A table of the letter needs a delivery that the validated stage does not hold."""
 
 
 @dataclass(frozen=True)
@@ -88,15 +75,6 @@ def deliveries(
     return [(dt.date.fromisoformat(p), frame) for p, frame in history]
 
 
-def lookup(frame: pd.DataFrame, table: str, column: str, **key) -> int:
-    """The one value of `column` in the row matching `key`; refuses a missing row."""
-    rows = rows_where(frame, **key)
-    if len(rows) != 1:
-        where = ", ".join(f"{k}={v}" for k, v in key.items())
-        raise MissingDelivery(f"{table}: expected one row with {where}, found {len(rows)}. Ask DUO to deliver it.")
-    return int(frame[column].iloc[rows[0]])
-
-
 # --- the four tables -----------------------------------------------------------------------
 
 
@@ -120,24 +98,18 @@ def tabel_1(validated_dir: Path, brief: Brief, ledger: Ledger | None = None) -> 
     header, plicht_row, pip_row, tidy = [""], ["Inburgeringsplichtigen"], ["Vastgestelde PIP's"], []
     recorder, positions = Recorder(ledger, "tabel_1"), []
     for column, (peildatum, frame) in enumerate(history, start=1):
-        # Wi2021 figures are published in hundreds (footnote 5); the share is of the rounded counts.
-        plichtig = to_hundreds(lookup(frame, "wi2021_kerncijfers", "aantal", indicator="inburgeringsplichtigen", doelgroep="totaal"))
-        pip = to_hundreds(lookup(frame, "wi2021_kerncijfers", "aantal", indicator="pip_vastgesteld", doelgroep="totaal"))
-        pct = share_of_hundreds(pip, plichtig)
+        stand = cells.pip_stand(peildatum, frame)
         header.append(f"Peildatum {fmt.datum(peildatum)}")
-        plicht_row.append(fmt.aantal(plichtig))
-        pip_row.append(f"{fmt.aantal(pip)} ({fmt.procent(pct)})")
+        plichtig, pip = cells.tabel_1_cellen(stand, header[-1], (plicht_row[0], pip_row[0]))
+        plicht_row.append(plichtig.shown)
+        pip_row.append(pip.shown)
         tidy += [
-            (peildatum, "inburgeringsplichtigen", "aantal", plichtig),
-            (peildatum, "pip_vastgesteld", "aantal", pip),
-            (peildatum, "pip_vastgesteld", "procent", int(pct)),
+            (peildatum, "inburgeringsplichtigen", "aantal", stand.plichtig),
+            (peildatum, "pip_vastgesteld", "aantal", stand.pip),
+            (peildatum, "pip_vastgesteld", "procent", int(stand.pct)),
         ]
-        if recorder:
-            w21 = {i: ref("wi2021_kerncijfers", peildatum, "aantal", indicator=i, doelgroep="totaal") for i in ("inburgeringsplichtigen", "pip_vastgesteld")}
-            recorder.add(cell_id("tabel_1", plicht_row[0], header[-1]), plicht_row[-1], "honderdtallen", {"n": w21["inburgeringsplichtigen"]})
-            recorder.add(cell_id("tabel_1", pip_row[0], header[-1]), pip_row[-1], "honderdtallen_en_aandeel",
-                         {"teller": w21["pip_vastgesteld"], "noemer": w21["inburgeringsplichtigen"]})
-            positions += [(0, column), (1, column)]
+        recorder.record(plichtig.record, pip.record)
+        positions += [(0, column), (1, column)]
     peildata = " en ".join(fmt.datum(p) for p, _ in history)
     return _with_provenance(LetterTable(
         id="tabel_1",
@@ -161,25 +133,16 @@ def tabel_2(validated_dir: Path, brief: Brief, ledger: Ledger | None = None) -> 
     for cohort in sorted(int(c) for c in frame["cohort"].unique()):
         row = [str(cohort)]
         for doelgroep in DOELGROEPEN_WI2013:
-            key = {"cohort": cohort, "doelgroep": doelgroep}
-            totaal = lookup(frame, "wi2013_cohorten", "totaal", **key)
-            row.append(fmt.aantal(totaal))
-            tidy.append((peildatum, cohort, doelgroep, "totaal", "aantal", totaal))
-            if recorder:
-                group = TABEL_2_GROEPEN[doelgroep]
-                recorder.add(cell_id("tabel_2", row[0], group, group), row[-1], "aantal", {"n": ref("wi2013_cohorten", peildatum, "totaal", **key)})
+            totaal, per_status = cells.tabel_2_cellen(peildatum, frame, cohort, doelgroep, STATUSSEN_TABEL2)
+            row.append(totaal.shown)
+            tidy.append((peildatum, cohort, doelgroep, "totaal", "aantal", totaal.waarde))
+            recorder.record(totaal.record)
+            positions.append((len(rows), len(row) - 1))
+            for status, (cel, pct) in zip(STATUSSEN_TABEL2, per_status):
+                row.append(cel.shown)
+                tidy += [(peildatum, cohort, doelgroep, status, "aantal", cel.waarde), (peildatum, cohort, doelgroep, status, "procent", pct)]
+                recorder.record(cel.record)
                 positions.append((len(rows), len(row) - 1))
-            for status in STATUSSEN_TABEL2:
-                n = lookup(frame, "wi2013_cohorten", status, **key)
-                pct = lookup(frame, "wi2013_cohorten", f"{status}_pct", **key)
-                row.append(f"{fmt.aantal(n)} {fmt.procent(Decimal(pct))}")
-                tidy += [(peildatum, cohort, doelgroep, status, "aantal", n), (peildatum, cohort, doelgroep, status, "procent", pct)]
-                if recorder:
-                    recorder.add(
-                        cell_id("tabel_2", row[0], TABEL_2_GROEPEN[doelgroep], TABEL_2_STATUSSEN[status]), row[-1], "aantal_en_procent",
-                        {"n": ref("wi2013_cohorten", peildatum, status, **key), "pct": ref("wi2013_cohorten", peildatum, f"{status}_pct", **key)},
-                    )
-                    positions.append((len(rows), len(row) - 1))
         rows.append(row)
     return _with_provenance(LetterTable(
         id="tabel_2",
@@ -207,12 +170,11 @@ def tabel_3(validated_dir: Path, brief: Brief, ledger: Ledger | None = None) -> 
     for peildatum, frame in history:
         row = [peildatum.strftime("%d-%m-%Y")]
         for cohort in ELIP_COHORTEN:
-            n = lookup(frame, "elip", "aantal", cohort=cohort)
-            row.append(fmt.aantal(n))
-            tidy.append((peildatum, cohort, "aantal", n))
-            if recorder:
-                recorder.add(cell_id("tabel_3", row[0], elip_label(cohort)), row[-1], "aantal", {"n": ref("elip", peildatum, "aantal", cohort=cohort)})
-                positions.append((len(rows), len(row) - 1))
+            cel = cells.tabel_3_cel(peildatum, frame, cohort, elip_label(cohort))
+            row.append(cel.shown)
+            tidy.append((peildatum, cohort, "aantal", cel.waarde))
+            recorder.record(cel.record)
+            positions.append((len(rows), len(row) - 1))
         rows.append(row)
     return _with_provenance(LetterTable(
         id="tabel_3",
@@ -231,23 +193,13 @@ def tabel_4(validated_dir: Path, brief: Brief, ledger: Ledger | None = None) -> 
     recorder, positions = Recorder(ledger, "tabel_4"), []
     header = ["", "Aantal", "Bedrag", "Gemiddeld"]
     for categorie in LENING_CATEGORIEEN:
-        aantal = lookup(frame, "wi2013_leningen", "aantal", categorie=categorie)
-        bedrag = lookup(frame, "wi2013_leningen", "bedrag_eur", categorie=categorie)
-        tidy += [(peildatum, categorie, "aantal", aantal), (peildatum, categorie, "bedrag_eur", bedrag)]
-        if aantal:
-            gemiddeld = average_half_up(bedrag, aantal)
-            tidy.append((peildatum, categorie, "gemiddeld_eur", gemiddeld))
-            gemiddeld_cell = fmt.bedrag(gemiddeld)
-        else:
-            gemiddeld_cell = "–"  # no loans, no average
-        row = [TABEL_4_RIJEN[categorie], fmt.aantal(aantal), fmt.bedrag(bedrag), gemiddeld_cell]
-        if recorder:
-            cells = {c: ref("wi2013_leningen", peildatum, c, categorie=categorie) for c in ("aantal", "bedrag_eur")}
-            recorder.add(cell_id("tabel_4", row[0], header[1]), row[1], "aantal", {"n": cells["aantal"]})
-            recorder.add(cell_id("tabel_4", row[0], header[2]), row[2], "bedrag", {"n": cells["bedrag_eur"]})
-            recorder.add(cell_id("tabel_4", row[0], header[3]), row[3], "gemiddelde", {"bedrag": cells["bedrag_eur"], "aantal": cells["aantal"]})
-            positions += [(len(rows), 1), (len(rows), 2), (len(rows), 3)]
-        rows.append(row)
+        aantal, bedrag, gemiddeld = cells.tabel_4_rij(peildatum, frame, categorie, tuple(header[1:]))
+        tidy += [(peildatum, categorie, "aantal", aantal.waarde), (peildatum, categorie, "bedrag_eur", bedrag.waarde)]
+        if gemiddeld.waarde is not None:
+            tidy.append((peildatum, categorie, "gemiddeld_eur", gemiddeld.waarde))
+        recorder.record(aantal.record, bedrag.record, gemiddeld.record)
+        positions += [(len(rows), 1), (len(rows), 2), (len(rows), 3)]
+        rows.append([TABEL_4_RIJEN[categorie], aantal.shown, bedrag.shown, gemiddeld.shown])
     return _with_provenance(LetterTable(
         id="tabel_4",
         title="Tabel 4: Leningen DUO Inburgeringsplichtigen Wi2013",
@@ -264,7 +216,7 @@ def tabel_4(validated_dir: Path, brief: Brief, ledger: Ledger | None = None) -> 
 def _html(table: LetterTable, provenance: bool = True) -> str:
     e = html.escape
     def opens_its_record(r: int, c: int, text: str) -> str:
-        # A number cell with a record opens it (provenance.figure_html); popover ids are unique on a page.
+        # A number cell with a record opens it (provenance_text.figure_html); popover ids are unique on a page.
         return figure_html(table.provenance.get((r, c)), f"{table.id}-{r}-{c}", text)
 
     cell = opens_its_record if provenance and table.provenance else None
