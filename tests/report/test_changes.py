@@ -216,3 +216,33 @@ def test_the_pages_figures_come_from_the_catalogue():
     assert sterkste({"2013": V(10, 12), "2014": V(5, 7), "2015": V(9, 3), "2016": V(4, 4)}) == ("2013", "2015")
     assert sterkste({"2013": V(1, 1)}) == (None, None)
     assert sterkste({}) == (None, None)
+
+
+def test_the_change_between_two_peildata_has_one_definition():
+    """Absolute and relative, the relative one half-up to one decimal (6,25% is 6,3%), both signed as shown."""
+    from kerncijfers.catalogue.ontwikkeling import Verandering as V
+
+    assert (V(15_600, 26_000).verschil, V(15_600, 26_000).relatief_pct) == (10_400, Decimal("66.7"))
+    assert V(16, 17).relatief_pct == Decimal("6.3")  # half-up, not to even (6,2)
+    assert V(16, 15).relatief_pct == Decimal("-6.3")  # half away from zero
+    assert V(15_600, 26_000).getoond() == ("+10.400", "+66,7%")
+    assert V(14, 10).getoond() == ("-4", "-28,6%")
+    assert V(5, 5).getoond() == ("0", "0,0%")
+    assert V(Decimal("52.5"), Decimal("60.0")).getoond() == ("+7,5", "+14,3%")  # the values' decimals kept
+    assert (V(0, 2).relatief, V(0, 2).getoond()) == (None, ("+2", ""))  # from 0: no relative change
+
+
+def test_the_pages_verschil_and_relatief_are_the_catalogues_and_diffs(page):
+    """The page's columns come from the catalogue's Verandering, and `kerncijfers diff` shows the very same."""
+    from kerncijfers.catalogue.ontwikkeling import Verandering
+    from kerncijfers.diff import show_change
+
+    moved = {v.change.key[0]: v for v in page.table("elip").veranderingen}
+    assert moved["2020"].verandering == Verandering(645, 939)
+    assert "2022-2023" not in moved  # stayed at 2: not a change
+    fragment = page.to_html()
+    assert '<td class="getal">645</td><td class="getal">939</td><td class="getal">+294</td><td class="getal">+45,6%</td>' in fragment
+    assert '<td class="getal">14</td><td class="getal">10</td><td class="getal">−4</td><td class="getal">−28,6%</td>' in fragment
+    shown = [(v.change.key, v.verandering.getoond(), show_change(v.change)) for t in page.tabellen for v in t.veranderingen if v.verandering is not None]
+    assert len(shown) == sum(len(t.veranderingen) for t in page.tabellen) == 15  # wi2021 3, wi2013_status 2, ELIP 10
+    assert [(k, a) for k, a, b in shown if a != b] == []

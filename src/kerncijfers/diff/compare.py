@@ -1,8 +1,9 @@
 """Two tables compared cell by cell, rows matched on a key; and two peildata compared table by table.
 
 Rows are matched on the table's key (schema `Table.key`), never on position, so a re-sorted
-delivery shows no change. The cell-level highlighter diff is daff's; the counts and changes are
-computed here from the CSV text. Numbers are shown as the report prints them (Dutch, with
+delivery shows no change. The cell-level highlighter diff is daff's; the counts are computed here
+from the CSV text, the change of a cell (absolute, relative, as shown) is the catalogue's one
+definition (`catalogue.ontwikkeling.Verandering`), the same the Ontwikkeling page shows. Numbers are shown as the report prints them (Dutch, with
 Babel: 36.200, 52,5), except in the columns that identify a row (a cohort 2013 stays 2013).
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 from kerncijfers import formatting as fmt
-from kerncijfers.rounding import half_up
+from kerncijfers.catalogue.ontwikkeling import Verandering
 from kerncijfers.schema import TABLES
 from kerncijfers.store import validated_peildata
 
@@ -51,22 +52,28 @@ class CellChange:
         return number(self.old) is not None or number(self.new) is not None
 
     @property
+    def verandering(self) -> Verandering | None:
+        """The change old -> new as the catalogue defines it, when both are numbers."""
+        old, new = number(self.old), number(self.new)
+        return None if old is None or new is None else Verandering(old, new)
+
+    @property
     def absolute(self) -> Decimal | None:
         """new − old, when both are numbers."""
-        old, new = number(self.old), number(self.new)
-        return None if old is None or new is None else new - old
+        v = self.verandering
+        return None if v is None else v.verschil
 
     @property
     def relative(self) -> Decimal | None:
         """(new − old) / old as a fraction; None when old is 0 or either is not a number."""
-        old, absolute = number(self.old), self.absolute
-        return None if absolute is None or not old else absolute / old
+        v = self.verandering
+        return None if v is None else v.relatief
 
     @property
     def relative_pct(self) -> Decimal | None:
-        """The relative change in percent, half-up to one decimal: Decimal('66.7')."""
-        rel = self.relative
-        return None if rel is None else half_up(rel * 100, 1)
+        """The relative change in percent, as the catalogue rounds it: Decimal('66.7')."""
+        v = self.verandering
+        return None if v is None else v.relatief_pct
 
 
 @dataclass(frozen=True)
@@ -319,13 +326,6 @@ def show_value(text: str) -> str:
 
 
 def show_change(change: CellChange) -> tuple[str, str]:
-    """The absolute and relative change, signed: ('+10.400', '+66,7%'); '' where they do not apply."""
-    absolute, pct = change.absolute, change.relative_pct
-    if absolute is None:
-        return "", ""
-    decimals = max(0, -absolute.as_tuple().exponent)
-    sign = "+" if absolute > 0 else "-" if absolute < 0 else ""
-    text = sign + (fmt.aantal(abs(absolute)) if decimals == 0 else fmt.decimaal(abs(absolute), decimals))
-    if pct is None:
-        return text, ""
-    return text, ("+" if pct > 0 else "-" if pct < 0 else "") + fmt.procent(abs(pct), 1)
+    """The absolute and relative change, signed, as the catalogue shows them: ('+10.400', '+66,7%'); '' where they do not apply."""
+    v = change.verandering
+    return ("", "") if v is None else v.getoond()

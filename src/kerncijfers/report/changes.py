@@ -16,7 +16,7 @@ from typing import Callable
 
 from kerncijfers import formatting as fmt
 from kerncijfers.brief import Brief
-from kerncijfers.diff import CellChange, Row, TableComparison, compare, number, read_csv_text, show_change, show_value
+from kerncijfers.diff import CellChange, Row, TableComparison, compare, number, read_csv_text, show_value
 from kerncijfers.report.afwijkingen import AfwijkingenPage, afwijkingen  # noqa: F401 - the pages import both from here
 from kerncijfers.report.markup import page_table as _table, section_id as _id
 from kerncijfers.catalogue import ontwikkeling
@@ -55,9 +55,10 @@ LENINGEN = {c: label.split(" / ")[0].lower() for c, label in TABEL_4_RIJEN.items
 
 @dataclass(frozen=True)
 class FlaggedChange:
-    """One changed cell and the thresholds it crosses (empty when none)."""
+    """One changed cell, its change as the catalogue defines it (None unless both values are numbers), and the thresholds it crosses."""
 
     change: CellChange
+    verandering: Verandering | None
     flags: tuple[Flag, ...]
 
 
@@ -127,8 +128,10 @@ def changes_since_previous(validated_dir: Path, brief: Brief, catalogue: Catalog
         veranderingen = []
         for change in comparison.changes:
             a, b = number(change.old), number(change.new)
-            flags = cell_flags(name, change.column, rows[change.key], a, b) if a is not None and b is not None else ()
-            veranderingen.append(FlaggedChange(change, flags))
+            if a is None or b is None:
+                veranderingen.append(FlaggedChange(change, None, ()))
+            else:
+                veranderingen.append(FlaggedChange(change, Verandering(a, b), cell_flags(name, change.column, rows[change.key], a, b)))
         zinnen = SENTENCES.get(name, _generic)(toen, nu, _by_key(old, spec.key), rows, comparison, catalogue)
         out.append(TableChanges(name, spec.title, nu, toen, comparison, tuple(veranderingen), tuple(zinnen)))
     return ChangesPage(brief, tuple(out))
@@ -353,7 +356,7 @@ def _changes_html(page: ChangesPage) -> str:
             oud, nieuw = fmt.datum(t.vorige_peildatum), fmt.datum(t.peildatum)
             rows = []
             for v in t.veranderingen:
-                verschil, relatief = show_change(v.change)
+                verschil, relatief = v.verandering.getoond() if v.verandering is not None else ("", "")
                 signaal = "; ".join(f"{f.soort}: {f.reden}" for f in v.flags) or "geen"
                 rows.append([_row_label(v.change.key), v.change.column, show_value(v.change.old), show_value(v.change.new), _minus(verschil), _minus(relatief), signaal])
             header = [f"Rij ({', '.join(t.comparison.key)})", "Kolom", oud, nieuw, "Verschil", "Relatief", "Markering"]
