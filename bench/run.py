@@ -239,7 +239,7 @@ def quarto_section(rows) -> str:
         "- Quarto renders every page of the site from the executed notebooks; it never executes them.",
         "  The report step runs again only when its inputs change (deliveries, code, `_quarto.yml`,",
         "  `site/`, the renderer itself), so a build with nothing to do starts neither Quarto nor a kernel;",
-        "  and then only for the briefs whose inputs changed (`build.brief_keys`). The seed has one brief,",
+        "  and then only for the briefs whose inputs changed (`build/plan.py`, `brief_keys`). The seed has one brief,",
         "  so adding its newest delivery renders it whole.",
         "- Most of the render step is Quarto itself: deno starting, pandoc per page, and its HTML",
         "  post-processing (this installation has no native deno-dom plugin, see",
