@@ -27,7 +27,7 @@ class Brief:
     #: Built from fictitious test data (kerncijfers.synthetic): every page shows a banner.
     fictief: bool = False
     #: The brief's text (tekst.md, see `text_path`); not part of the entry's identity, but its hash is:
-    #: editing the text makes the brief's pages stale (build.brief_keys hashes the entry's repr).
+    #: editing the text makes the brief's pages stale (build/plan.brief_keys hashes the entry's repr).
     tekst: str = field(default="", repr=False, compare=False)
     tekst_sha256: str = ""
 

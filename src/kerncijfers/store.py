@@ -2,7 +2,7 @@
 
 Tables are written as tidy CSV (UTF-8, comma, `\\n`, stable row order by the
 table's key) for reviewers and as Parquet for machines. They are written into a
-staging folder; build.py moves them into place (see its publish journal).
+staging folder; build/publish.py moves them into place (see its publish journal).
 """
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ def diff(
 @app.command()
 def explain(
     brief: str = typer.Argument(..., help="The brief's slug in briefs.yml, e.g. 2023-12."),
-    figure: str = typer.Argument(..., help="A table cell (tabel_2:2018:Totaal:Voldaan) or a sentence figure (leningen_toegekend_afgerond)."),
+    figure: str = typer.Argument(..., help="A table cell (tabel_2:2018:Totaal:Voldaan), a sentence figure's stable id (pip_pct_oktober) or the name the text writes (pip_pct)."),
     data_dir: Optional[Path] = DataDir,
     out_dir: Optional[Path] = OutDir,
 ) -> None:

@@ -99,7 +99,7 @@ def _deliveries(validated_dir: Path, table: str, limit: dt.date) -> list[str]:
 
 
 def changes_since_previous(validated_dir: Path, brief: Brief, catalogue: Catalogue | None = None) -> ChangesPage:
-    """For every table: the delivery `brief` uses (as tables.limit_for selects it) against the one before.
+    """For every table: the delivery `brief` uses (as brief.limit_for selects it) against the one before.
 
     The sentences take their figures from the brief's catalogue (`catalogue`, evaluated here when not given).
     """

@@ -9,7 +9,7 @@ SHA-256 checksum, licence, access and download URL. The metadata are read from e
 Every URL is the base URL (`publicatie.yml`, `basis_url`) plus the file's path in the site.
 Every node has an IRI (no blank nodes), so the same site gives the same bytes. Text carries a
 language tag: Dutch, and English where the profile asks for a second language (titles).
-The shapes the catalogue must satisfy are in `tests/shapes/dcat-ap-nl.ttl` (tests/test_catalogue.py).
+The shapes the catalogue must satisfy are in `tests/shapes/dcat-ap-nl.ttl` (tests/report/test_opendata.py).
 """
 
 from __future__ import annotations

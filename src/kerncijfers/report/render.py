@@ -129,7 +129,7 @@ def render_all(
     Pass `run` from a `kernel_session` the caller opened (warmed by warm_up) to use a kernel
     that has already imported what the report needs.
 
-    A build passes the briefs whose inputs did not change (`kept`, build.brief_keys) and the
+    A build passes the briefs whose inputs did not change (`kept`, build/plan.brief_keys) and the
     published reports folder: those briefs are copied from it, their notebooks not run. With
     `site_as_before` (no brief's entry changed), Quarto starts from the published site and
     renders only the home page and the other briefs.

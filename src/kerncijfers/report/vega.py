@@ -92,7 +92,7 @@ class Chart:
         return vlc.svg_to_png(self.to_svg(), scale=PNG_SCALE)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        # The SVG inline in the page, as a raw HTML block (site.raw_html): it draws with the
+        # The SVG inline in the page, as a raw HTML block (markup.raw_html): it draws with the
         # site's own fonts, and no chart file is copied per page. Word takes the exported PNG.
         return {
             "text/markdown": raw_html(f'<div class="svg">{self.to_svg()}</div>'),
