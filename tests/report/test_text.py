@@ -122,6 +122,10 @@ def test_new_brief_adds_the_entry_and_copies_the_text(tmp_path):
                           "--peildatum", "2024-10-01", "--cutoff", "2024-10-01", "--data-dir", str(data))
     assert unknown.returncode == 2 and "no brief '2023-06' in briefs.yml" in unknown.stderr
     assert not (data / "briefs" / "2024-12").exists()
+    # No terminal to ask the missing options (a script, CI): a usage error, and briefs.yml as it was.
+    unasked = kerncijfers("new-brief", "2025-06", "--from", "2023-12", "--data-dir", str(data), input="")
+    assert unasked.returncode == 2 and "pass it as an option" in unasked.stderr
+    assert (data / "briefs.yml").read_text(encoding="utf-8") == after and not (data / "briefs" / "2025-06").exists()
 
 
 def test_editing_the_text_makes_the_brief_stale():

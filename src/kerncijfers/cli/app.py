@@ -99,8 +99,13 @@ def main() -> int:  # pragma: no cover - the `kerncijfers` command and `python -
         err.print(f"{exc.format_message()} (see {command} --help)", style="red", markup=False)
         code = exc.exit_code
     except Abort:
-        err.print("Aborted.", markup=False)
-        code = 1
+        if sys.stdin.isatty():
+            err.print("Aborted.", markup=False)
+            code = 1
+        else:  # a prompt (new-brief) with no terminal to answer it: a missing option, as a usage error
+            err.print("A value is missing and there is no terminal to ask for it: pass it as an option (see --help).",
+                      style="red", markup=False)
+            code = USAGE_ERROR
     except SystemExit as exc:
         code = exc.code
     if isinstance(code, str):

@@ -23,6 +23,7 @@ def figures(
     import csv
 
     from kerncijfers.brief import load_briefs
+    from kerncijfers.build.state import shown
     from kerncijfers.catalogue.evaluate import evaluate
     from kerncijfers.provenance import close_names
 
@@ -39,7 +40,7 @@ def figures(
         writer.writerow([name, c.shown if c else "", d.meaning, d.unit, d.table, c.peildatum.isoformat() if c else "",
                          " ".join(c.ids) if c else "", d.rule, missing])
     err.print(f"{len(catalogue.figures)} of {len(catalogue.definitions())} figures computed for brief {brief}; write one in "
-              f"{briefs[brief].tekst or 'the text'} as {{{{ name }}}}", markup=False)
+              f"{shown(layout, briefs[brief].tekst) if briefs[brief].tekst else 'the text'} as {{{{ name }}}}", markup=False)
 
 
 @app.command("new-brief")

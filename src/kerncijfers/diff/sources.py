@@ -4,8 +4,8 @@ Every published file (`data/validated/**` and `reports/**`) is compared: tables 
 cell, the data behind each chart (`.vl.json`) cell by cell, and every other file (PNG, SVG, XLSX,
 Parquet, notebooks, pages) as changed or not, byte for byte. The figures and sentences of the
 text are compared through the structured exports the build writes beside the tables
-(`exports/provenance.csv`, each figure's id and shown value; a sentence export, when there is
-one), never by reading rendered HTML back. `reports/_site` is left out: it is built from the
+(`exports/provenance.csv`, each figure's id and shown value, and the open data's
+`data/tekstcijfers.csv`, each figure of each sentence), never by reading rendered HTML back. `reports/_site` is left out: it is built from the
 same files and not committed.
 """
 
