@@ -42,7 +42,7 @@ def test_the_statement_names_publisher_status_research_checklist_and_contact(ren
     assert "geen volledig onderzoek" in text
     assert "<strong>2.1.1 Toetsenbord</strong>: Is alles met alleen het toetsenbord" in text
     assert "Uitslag: nog niet gecontroleerd; door: –; wanneer: –." in text
-    assert 'href="mailto:kerncijfers-inburgering@minszw.nl"' in text
+    assert 'href="mailto:kerncijfers-inburgering@example.nl"' in text
 
 
 def test_the_statement_claims_no_result_for_a_page_changed_since_its_check(rendered: Path):
