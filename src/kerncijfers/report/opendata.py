@@ -130,27 +130,34 @@ def _field(name: str, frame: pd.DataFrame, source: str | None) -> dict:
 
 def resource(table, frame: pd.DataFrame, data: bytes) -> dict:
     """The Frictionless resource descriptor of one table's CSV."""
-    settings = publication()
     source = SOURCE_TABLES.get(table.id)
     measures = " ".join(f"Maat {m}: {MEASURES[m][0]}" for m in dict.fromkeys(frame["maat"]))
+    schema = {
+        "fields": [_field(c, frame, source) for c in frame.columns],
+        "primaryKey": [c for c in frame.columns if c not in ("eenheid", "waarde")],
+        "missingValues": [""],
+    }
+    return _csv_resource(table.id, table.title, f"{table.source} {measures}", data,
+                         f"DUO, levering {TABLES[source].name}" if source else "DUO", schema)
+
+
+def _csv_resource(name: str, title: str, description: str, data: bytes, source: str, schema: dict) -> dict:
+    """A CSV resource of the package: what every one of them says besides its name, text and schema."""
+    settings = publication()
     return {
-        "name": table.id,
-        "path": f"{table.id}.csv",
-        "title": table.title,
-        "description": f"{table.source} {measures}",
+        "name": name,
+        "path": f"{name}.csv",
+        "title": title,
+        "description": description,
         "profile": "tabular-data-resource",
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
         "bytes": len(data),
         "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
-        "sources": [{"title": f"DUO, levering {TABLES[source].name}" if source else "DUO"}],
+        "sources": [{"title": source}],
         "licenses": [{"name": settings.licentie, "path": settings.licentie_url, "title": settings.licentie_titel}],
-        "schema": {
-            "fields": [_field(c, frame, source) for c in frame.columns],
-            "primaryKey": [c for c in frame.columns if c not in ("eenheid", "waarde")],
-            "missingValues": [""],
-        },
+        "schema": schema,
     }
 
 
@@ -183,27 +190,15 @@ def text_frame(sentences: list) -> pd.DataFrame:
 
 def text_resource(frame: pd.DataFrame, data: bytes) -> dict:
     """The Frictionless resource descriptor of the text's figures."""
-    settings = publication()
     fields = [
         {"name": c, "title": t, "description": d, "type": "date" if c == "peildatum" else "string", "constraints": {"required": True}}
         for c, (t, d) in TEXT_COLUMNS.items()
     ]
-    return {
-        "name": TEXT_RESOURCE,
-        "path": f"{TEXT_RESOURCE}.csv",
-        "title": "Cijfers voor de tekst",
-        "description": "De cijfers die de tekst van de brief noemt, elk met zijn naam en betekenis in de cijfercatalogus "
-                       "en zoals de tekst het toont. Hoe elk cijfer is berekend staat in provenance.csv onder dezelfde id.",
-        "profile": "tabular-data-resource",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "bytes": len(data),
-        "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
-        "sources": [{"title": "DUO en de andere bronnen van de brief, via de cijfercatalogus"}],
-        "licenses": [{"name": settings.licentie, "path": settings.licentie_url, "title": settings.licentie_titel}],
-        "schema": {"fields": fields, "primaryKey": ["zin", "id"], "missingValues": [""]},
-    }
+    description = ("De cijfers die de tekst van de brief noemt, elk met zijn naam en betekenis in de cijfercatalogus "
+                   "en zoals de tekst het toont. Hoe elk cijfer is berekend staat in provenance.csv onder dezelfde id.")
+    return _csv_resource(TEXT_RESOURCE, "Cijfers voor de tekst", description, data,
+                         "DUO en de andere bronnen van de brief, via de cijfercatalogus",
+                         {"fields": fields, "primaryKey": ["zin", "id"], "missingValues": [""]})
 
 
 def write_package(tables: list, brief: Brief, validated_dir: Path, out_dir: Path, sentences: list = ()) -> list[Path]:
