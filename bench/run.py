@@ -382,7 +382,11 @@ def write_report(path: Path, rows, targets, quarto: str = "") -> None:
     if quarto:
         lines += ["", quarto.rstrip("\n")]
     if KEEP_MARKER in old:
-        lines += ["", old[old.index(KEEP_MARKER):].rstrip("\n")]
+        kept = old[old.index(KEEP_MARKER):]
+        if quarto and QUARTO_START in kept:  # the Quarto section was just measured again: keep it once
+            head, rest = kept.split(QUARTO_START, 1)
+            kept = head + rest.split(QUARTO_END, 1)[1].lstrip("\n")
+        lines += ["", kept.rstrip("\n")]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
