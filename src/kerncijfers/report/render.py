@@ -209,7 +209,8 @@ def render_brief(
     catalogue = checked_text(validated_dir, brief)
     # Every figure is computed once, here: the notebook shows these objects, the exports write them.
     computed = brief_figures("", validated_dir, brief, data_dir / "raw", catalogue)
-    with tempfile.TemporaryDirectory(prefix="kerncijfers-figures-") as tmp:
+    # In the output folder, not the system's temp dir: a killed build leaves it in the stage, which the next build removes.
+    with tempfile.TemporaryDirectory(prefix=".figures-", dir=Path(out_dir)) as tmp:
         handed = Path(tmp) / "figures.pickle"
         handed.write_bytes(pickle.dumps(computed, protocol=pickle.HIGHEST_PROTOCOL))
         parameters, shown = parameters | {"figures": str(handed)}, shown | {"figures": FIGURES_SHOWN}
